@@ -1,0 +1,124 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every target of ours shares: Swift 6 language mode and the upcoming features the house style asks for.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Fanout",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fanout", targets: ["fanout"]),
+        .executable(name: "fanout-worker", targets: ["fanout-worker"]),
+        .library(name: "FanoutCoordinator", targets: ["FanoutCoordinator"]),
+        .library(name: "FanoutJobs", targets: ["FanoutJobs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+    ],
+    targets: [
+        // Wire protocol: frames, messages, handshake. Light: NIOCore, Crypto, FoundationEssentials.
+        .target(
+            name: "FanoutProtocol",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Payload"],  // TEMP: until the compact coder lands
+            swiftSettings: strictSettings
+        ),
+        // The Job protocol, the registry and the built-in kernels. Shared by coordinator and worker.
+        .target(
+            name: "FanoutJobs",
+            dependencies: ["FanoutProtocol"],
+            swiftSettings: strictSettings
+        ),
+        // The worker runtime. Copied to hosts without Swift: no Yams, no libssh2, no full Foundation.
+        .target(
+            name: "FanoutWorker",
+            dependencies: [
+                "FanoutProtocol",
+                "FanoutJobs",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // cluster.yaml: typed configuration, loaded with Yams, with file:line:col errors.
+        .target(
+            name: "FanoutConfiguration",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        // The coordinator: listener, launchers, scheduler, results.
+        .target(
+            name: "FanoutCoordinator",
+            dependencies: [
+                "FanoutProtocol",
+                "FanoutJobs",
+                "FanoutConfiguration",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "fanout",
+            dependencies: [
+                "FanoutCoordinator",
+                "FanoutConfiguration",
+                "FanoutJobs",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "fanout-worker",
+            dependencies: ["FanoutWorker", "FanoutJobs"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "UserDefinedJob",
+            dependencies: ["FanoutCoordinator", "FanoutJobs"],
+            path: "Examples/UserDefinedJob",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FanoutProtocolTests",
+            dependencies: ["FanoutProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FanoutJobsTests",
+            dependencies: ["FanoutJobs"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FanoutConfigurationTests",
+            dependencies: ["FanoutConfiguration"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FanoutIntegrationTests",
+            dependencies: [
+                "FanoutCoordinator", "FanoutJobs", "FanoutProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,283 @@
+import Yams
+
+/// Turns a composed YAML tree into a ``ClusterConfiguration``, one section at a time.
+///
+/// A hand-written walk rather than `Codable`, so that every error can point at the line and column of the node it is
+/// about. The walk follows the schema, never the shape of the input, so its depth is fixed however deep the input.
+struct ConfigurationDecoder {
+    /// The file name used in error messages.
+    let path: String
+
+    static let sectionKeys = ["coordinator", "local", "ssh", "hosts", "scheduling", "limits"]
+    static let coordinatorKeys = ["listen", "advertise"]
+    static let localKeys = ["workers", "slots"]
+    static let sshKeys = ["user", "identity", "known_hosts", "connect_timeout"]
+    static let hostKeys = ["address", "port", "user", "identity", "workers", "slots"]
+    static let schedulingKeys = ["prefetch", "max_retries", "batch_size", "heartbeat_interval", "heartbeat_timeout"]
+    static let limitKeys = ["max_frame_bytes", "handshake_timeout"]
+
+    /// The longest duration, in seconds, any timeout or interval may be set to: one day.
+    static let maximumSeconds = 86_400.0
+
+    /// Decodes the document root; `nil` or a null root (an empty file) gives the defaults.
+    func decode(root: Node?) throws(ConfigurationError) -> ClusterConfiguration {
+        guard let root, !isNull(root) else {
+            return ClusterConfiguration()
+        }
+        guard case .mapping = root else {
+            let sections = Self.sectionKeys.joined(separator: ", ")
+            throw error(
+                .wrongType,
+                at: root,
+                field: nil,
+                "the top level must be a mapping of sections (\(sections)), got \(describe(root))"
+            )
+        }
+        let top = try MappingReader(root, field: nil, keys: Self.sectionKeys, decoder: self, hint: Self.sectionHint)
+        var configuration = ClusterConfiguration()
+        if let node = top["coordinator"], !isNull(node) {
+            configuration.coordinator = try decodeCoordinator(node, field: top.field("coordinator"))
+        }
+        if let node = top["local"], !isNull(node) {
+            configuration.local = try decodeLocal(node, field: top.field("local"))
+        }
+        if let node = top["ssh"], !isNull(node) {
+            configuration.ssh = try decodeSSH(node, field: top.field("ssh"))
+        }
+        if let node = top["hosts"], !isNull(node) {
+            configuration.hosts = try decodeHosts(node, field: top.field("hosts"))
+        }
+        if let node = top["scheduling"], !isNull(node) {
+            configuration.scheduling = try decodeScheduling(node, field: top.field("scheduling"))
+        }
+        if let node = top["limits"], !isNull(node) {
+            configuration.limits = try decodeLimits(node, field: top.field("limits"))
+        }
+        if configuration.local.workers == .count(0), configuration.hosts.isEmpty {
+            let localNode = top["local"]
+            throw error(
+                .invalidValue,
+                at: localNode?.mapping?["workers"] ?? localNode ?? root,
+                field: "local.workers",
+                "is 0 and 'hosts' is empty, so there would be no workers at all"
+            )
+        }
+        return configuration
+    }
+
+    /// Points a key that belongs to another section at that section.
+    private static func sectionHint(_ key: String) -> String? {
+        let sections: [(String, [String])] = [
+            ("coordinator", coordinatorKeys), ("local", localKeys), ("ssh", sshKeys),
+            ("scheduling", schedulingKeys), ("limits", limitKeys),
+        ]
+        guard let section = sections.first(where: { $0.1.contains(key) })?.0 else {
+            return nil
+        }
+        return "'\(key)' belongs in the '\(section):' section"
+    }
+
+    private func decodeCoordinator(_ node: Node, field: String) throws(ConfigurationError) -> CoordinatorSettings {
+        let reader = try MappingReader(node, field: field, keys: Self.coordinatorKeys, decoder: self)
+        var settings = CoordinatorSettings()
+        if let value = reader["listen"] {
+            let listen = try string(value, field: reader.field("listen"))
+            guard let endpoint = EndpointParser.parse(listen), endpoint.port != nil else {
+                throw error(
+                    .invalidValue,
+                    at: value,
+                    field: reader.field("listen"),
+                    "expected 'host:port' (port 0 for any, IPv6 in brackets), got '\(Self.abbreviate(listen))'"
+                )
+            }
+            settings.listen = listen
+        }
+        if let value = reader["advertise"] {
+            settings.advertise = try optionalString(value, field: reader.field("advertise"))
+            if let advertise = settings.advertise {
+                guard let endpoint = EndpointParser.parse(advertise), endpoint.port != 0 else {
+                    throw error(
+                        .invalidValue,
+                        at: value,
+                        field: reader.field("advertise"),
+                        "expected 'host' or 'host:port' (port 1-65535, IPv6 in brackets), "
+                            + "got '\(Self.abbreviate(advertise))'"
+                    )
+                }
+            }
+        }
+        return settings
+    }
+
+    private func decodeLocal(_ node: Node, field: String) throws(ConfigurationError) -> LocalSettings {
+        let reader = try MappingReader(node, field: field, keys: Self.localKeys, decoder: self)
+        var settings = LocalSettings()
+        if let value = reader["workers"] {
+            settings.workers = try workerCount(value, field: reader.field("workers"), minimum: 0)
+        }
+        if let value = reader["slots"] {
+            settings.slots = try workerCount(value, field: reader.field("slots"), minimum: 1)
+        }
+        return settings
+    }
+
+    private func decodeSSH(_ node: Node, field: String) throws(ConfigurationError) -> SSHSettings {
+        let reader = try MappingReader(node, field: field, keys: Self.sshKeys, decoder: self)
+        var settings = SSHSettings()
+        if let value = reader["user"] {
+            settings.user = try optionalString(value, field: reader.field("user"))
+        }
+        if let value = reader["identity"] {
+            settings.identity = try optionalString(value, field: reader.field("identity"))
+        }
+        if let value = reader["known_hosts"] {
+            settings.knownHosts = try string(value, field: reader.field("known_hosts"))
+        }
+        if let value = reader["connect_timeout"] {
+            settings.connectTimeout = try seconds(value, field: reader.field("connect_timeout"))
+        }
+        return settings
+    }
+
+    private func decodeHosts(_ node: Node, field: String) throws(ConfigurationError) -> [HostSettings] {
+        guard case .sequence(let sequence) = node else {
+            throw error(.wrongType, at: node, field: field, "expected a list of hosts, got \(describe(node))")
+        }
+        var hosts: [HostSettings] = []
+        var seen: [String: Int] = [:]
+        for (index, element) in sequence.enumerated() {
+            let hostField = "\(field)[\(index)]"
+            guard case .mapping = element else {
+                throw error(
+                    .wrongType,
+                    at: element,
+                    field: hostField,
+                    "expected a mapping such as '{ address: host.example }', got \(describe(element))"
+                )
+            }
+            let (host, addressNode) = try decodeHost(element, field: hostField)
+            let identity = "\(host.address.lowercased()):\(host.port)"
+            if let earlier = seen[identity] {
+                throw error(
+                    .invalidValue,
+                    at: addressNode,
+                    field: "\(hostField).address",
+                    "'\(Self.abbreviate(host.address))' port \(host.port) is already listed as \(field)[\(earlier)]"
+                )
+            }
+            seen[identity] = index
+            hosts.append(host)
+        }
+        return hosts
+    }
+
+    private func decodeHost(_ node: Node, field: String) throws(ConfigurationError) -> (HostSettings, Node) {
+        let reader = try MappingReader(node, field: field, keys: Self.hostKeys, decoder: self)
+        guard let addressNode = reader["address"] else {
+            throw error(.missingField, at: node, field: field, "missing required field 'address'")
+        }
+        let address = try string(addressNode, field: reader.field("address"))
+        if address.isEmpty {
+            throw error(.invalidValue, at: addressNode, field: reader.field("address"), "must not be empty")
+        }
+        if address.contains(where: { $0.isWhitespace }) {
+            throw error(
+                .invalidValue,
+                at: addressNode,
+                field: reader.field("address"),
+                "must be a host name or IP address without spaces, got '\(Self.abbreviate(address))'"
+            )
+        }
+        var host = HostSettings(address: address)
+        if let value = reader["port"] {
+            host.port = try integer(value, field: reader.field("port"), range: 1...65535)
+        }
+        if let value = reader["user"] {
+            host.user = try optionalString(value, field: reader.field("user"))
+        }
+        if let value = reader["identity"] {
+            host.identity = try optionalString(value, field: reader.field("identity"))
+        }
+        if let value = reader["workers"] {
+            host.workers = try workerCount(value, field: reader.field("workers"), minimum: 1)
+        }
+        if let value = reader["slots"] {
+            host.slots = try workerCount(value, field: reader.field("slots"), minimum: 1)
+        }
+        return (host, addressNode)
+    }
+
+    private func decodeScheduling(_ node: Node, field: String) throws(ConfigurationError) -> SchedulingSettings {
+        let reader = try MappingReader(node, field: field, keys: Self.schedulingKeys, decoder: self)
+        var settings = SchedulingSettings()
+        if let value = reader["prefetch"] {
+            settings.prefetch = try integer(value, field: reader.field("prefetch"), range: 0...1024)
+        }
+        if let value = reader["max_retries"] {
+            settings.maxRetries = try integer(value, field: reader.field("max_retries"), range: 0...100)
+        }
+        if let value = reader["batch_size"] {
+            settings.batchSize = try integer(value, field: reader.field("batch_size"), range: 1...65536)
+        }
+        if let value = reader["heartbeat_interval"] {
+            settings.heartbeatInterval = try seconds(value, field: reader.field("heartbeat_interval"))
+        }
+        if let value = reader["heartbeat_timeout"] {
+            settings.heartbeatTimeout = try seconds(value, field: reader.field("heartbeat_timeout"))
+        }
+        if settings.heartbeatTimeout <= settings.heartbeatInterval {
+            let interval = Self.format(settings.heartbeatInterval)
+            let timeout = Self.format(settings.heartbeatTimeout)
+            // Blame whichever of the two the file actually set, preferring the timeout.
+            if let value = reader["heartbeat_timeout"] {
+                throw error(
+                    .invalidValue,
+                    at: value,
+                    field: reader.field("heartbeat_timeout"),
+                    "must be greater than heartbeat_interval (\(interval)), got \(timeout)"
+                )
+            }
+            throw error(
+                .invalidValue,
+                at: reader["heartbeat_interval"] ?? node,
+                field: reader.field("heartbeat_interval"),
+                "must be less than heartbeat_timeout (\(timeout)), got \(interval)"
+            )
+        }
+        return settings
+    }
+
+    private func decodeLimits(_ node: Node, field: String) throws(ConfigurationError) -> LimitSettings {
+        let reader = try MappingReader(node, field: field, keys: Self.limitKeys, decoder: self)
+        var settings = LimitSettings()
+        if let value = reader["max_frame_bytes"] {
+            settings.maxFrameBytes = try integer(
+                value,
+                field: reader.field("max_frame_bytes"),
+                range: 1024...1_073_741_824
+            )
+        }
+        if let value = reader["handshake_timeout"] {
+            settings.handshakeTimeout = try seconds(value, field: reader.field("handshake_timeout"))
+        }
+        return settings
+    }
+
+    /// An error positioned at `node`.
+    func error(
+        _ code: ConfigurationError.Code,
+        at node: Node?,
+        field: String?,
+        _ message: String
+    ) -> ConfigurationError {
+        let mark = node?.mark
+        return ConfigurationError(
+            code: code,
+            path: path,
+            line: mark?.line,
+            column: mark?.column,
+            field: field,
+            message: message
+        )
+    }
+}

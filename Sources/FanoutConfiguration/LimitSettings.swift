@@ -1,0 +1,18 @@
+/// Safety limits on the wire, from the `limits:` section.
+public struct LimitSettings: Sendable, Equatable {
+    /// yaml `max_frame_bytes`: the largest frame accepted from a peer, in bytes; larger frames close the
+    /// connection. Default `16777216` (16 MiB). Allowed: 1024...1073741824.
+    public var maxFrameBytes: Int
+    /// yaml `handshake_timeout`: seconds a new connection has to complete the protocol handshake. Default `10`.
+    /// Allowed: greater than 0, at most 86400.
+    public var handshakeTimeout: Double
+
+    /// Creates limit settings.
+    /// - Parameters:
+    ///   - maxFrameBytes: The largest accepted frame in bytes.
+    ///   - handshakeTimeout: Seconds allowed for the handshake.
+    public init(maxFrameBytes: Int = 16_777_216, handshakeTimeout: Double = 10) {
+        self.maxFrameBytes = maxFrameBytes
+        self.handshakeTimeout = handshakeTimeout
+    }
+}

@@ -1,0 +1,32 @@
+/// Defaults for every SSH host, from the `ssh:` section; a host's own fields override them.
+public struct SSHSettings: Sendable, Equatable {
+    /// yaml `user`: the login name on remote hosts. Default `null`: the local user name.
+    public var user: String?
+    /// yaml `identity`: path of the private key to authenticate with. Default `null`: the SSH agent, then the usual
+    /// `~/.ssh/id_*` keys. Kept as written; the consumer expands `~`.
+    public var identity: String?
+    /// yaml `known_hosts`: the known-hosts file used to verify host keys. Default `~/.ssh/known_hosts`. Kept as
+    /// written; the consumer expands `~`.
+    public var knownHosts: String
+    /// yaml `connect_timeout`: seconds to wait for the TCP connection and SSH handshake. Default `10`.
+    /// Allowed: greater than 0, at most 86400.
+    public var connectTimeout: Double
+
+    /// Creates SSH settings.
+    /// - Parameters:
+    ///   - user: The default login name, or `nil` for the local user name.
+    ///   - identity: The default private key path, or `nil` for the agent and default keys.
+    ///   - knownHosts: The known-hosts file path.
+    ///   - connectTimeout: Seconds to wait for a connection.
+    public init(
+        user: String? = nil,
+        identity: String? = nil,
+        knownHosts: String = "~/.ssh/known_hosts",
+        connectTimeout: Double = 10
+    ) {
+        self.user = user
+        self.identity = identity
+        self.knownHosts = knownHosts
+        self.connectTimeout = connectTimeout
+    }
+}

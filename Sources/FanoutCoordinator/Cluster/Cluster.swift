@@ -1,0 +1,202 @@
+import FanoutConfiguration
+import FanoutJobs
+import FanoutProtocol
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A running set of workers and the scheduler that feeds them. Obtain one with ``withCluster(_:_:)``.
+///
+/// ```swift
+/// try await Cluster.withCluster(options) { cluster in
+///     for try await result in cluster.map(Primes.self, ranges) {
+///         print(result.index, result.output ?? 0)
+///     }
+/// }
+/// ```
+public final class Cluster: Sendable {
+    private let scheduler: Scheduler
+    private let registry: JobRegistry
+    /// The port workers connect to.
+    public let port: Int
+    /// Live per-worker figures.
+    public var statistics: ClusterStatistics { self.scheduler.statistics }
+
+    private init(scheduler: Scheduler, registry: JobRegistry, port: Int) {
+        self.scheduler = scheduler
+        self.registry = registry
+        self.port = port
+    }
+
+    /// Starts the listener, the scheduler and the launchers, runs `body`, then stops every worker.
+    ///
+    /// When `body` returns or throws, or the task is cancelled, workers get `shutdown`, their processes are
+    /// stopped and waited for: nothing is left running.
+    /// - Parameters:
+    ///   - options: What to start.
+    ///   - body: Uses the cluster.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``ClusterError`` when the coordinator cannot listen; whatever `body` throws.
+    public static func withCluster<Result: Sendable>(
+        _ options: ClusterOptions,
+        _ body: @Sendable (Cluster) async throws -> Result
+    ) async throws -> Result {
+        let logger = options.logger
+        let configuration = options.configuration
+        let secret = RunSecret.random()
+        let (listenHost, listenPort) = Self.split(configuration.coordinator.listen, defaultPort: 0)
+        var launchers = options.extraLaunchers
+        let localCount = options.resolvedLocalWorkers
+        var expectedDigest: String?
+        if localCount > 0 {
+            expectedDigest = try Self.digest(of: options.workerExecutable)
+            launchers.append(
+                LocalProcessLauncher(
+                    count: localCount,
+                    slots: options.resolvedLocalSlots,
+                    executable: options.workerExecutable,
+                    logger: logger
+                )
+            )
+        }
+        let scheduler = Scheduler(settings: options.schedulerSettings, logger: logger)
+        let listener = try await WorkerListener.bind(
+            host: listenHost,
+            port: listenPort,
+            settings: WorkerListener.Settings(
+                secret: secret,
+                expectedDigest: expectedDigest,
+                maximumFrameBytes: configuration.limits.maxFrameBytes,
+                handshakeTimeout: .milliseconds(Int64(configuration.limits.handshakeTimeout * 1000)),
+                heartbeatInterval: .milliseconds(Int64(configuration.scheduling.heartbeatInterval * 1000)),
+                heartbeatTimeout: .milliseconds(Int64(configuration.scheduling.heartbeatTimeout * 1000))
+            ),
+            scheduler: scheduler,
+            logger: logger,
+            group: MultiThreadedEventLoopGroup.singleton
+        )
+        let advertised = configuration.coordinator.advertise.map { Self.split($0, defaultPort: listener.port) }
+        let dialHost = advertised?.0 ?? (listenHost == "0.0.0.0" || listenHost == "::" ? "127.0.0.1" : listenHost)
+        let dialPort = advertised?.1 ?? listener.port
+        let context = LaunchContext(
+            coordinatorHost: dialHost,
+            coordinatorPort: dialPort,
+            secret: secret,
+            maximumFrameBytes: configuration.limits.maxFrameBytes,
+            ended: { scheduler.post(.launchEnded(launchID: $0, reason: $1)) }
+        )
+        let cluster = Cluster(scheduler: scheduler, registry: options.registry, port: listener.port)
+        let launchersToRun = launchers
+        for launcher in launchers {
+            for id in launcher.plannedWorkerIDs {
+                scheduler.post(.launchStarted(launchID: id))
+            }
+        }
+        if launchersToRun.isEmpty {
+            // Nothing will ever join: let a run fail at once with a clear reason instead of waiting.
+            logger.warning("no workers configured (local.workers is 0 and no hosts are listed)")
+        }
+
+        let (launchersFinished, launchersFinishedSink) = AsyncStream.makeStream(of: Void.self)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await scheduler.run() }
+            group.addTask { try await listener.run() }
+            group.addTask {
+                await withDiscardingTaskGroup { launcherGroup in
+                    for launcher in launchersToRun {
+                        launcherGroup.addTask { await launcher.run(context: context) }
+                    }
+                }
+                launchersFinishedSink.finish()
+            }
+            defer {
+                scheduler.stop()
+                group.cancelAll()
+            }
+            let outcome: Swift.Result<Result, any Error>
+            do {
+                outcome = .success(try await body(cluster))
+            } catch {
+                outcome = .failure(error)
+            }
+            // Orderly exit: every worker gets `shutdown` and a moment to exit by itself; whatever is still running
+            // after that is torn down by its launcher when the group is cancelled.
+            scheduler.post(.shutdownWorkers)
+            await Self.waitForEnd(of: launchersFinished, atMost: shutdownGrace)
+            return try outcome.get()
+        }
+    }
+
+    /// How long workers get to exit by themselves after `shutdown`.
+    static let shutdownGrace: Duration = .seconds(3)
+
+    private static func waitForEnd(of stream: AsyncStream<Void>, atMost limit: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in stream {} }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Runs `job` once per input on the cluster's workers.
+    ///
+    /// Inputs are pulled lazily, as workers have room, so an input sequence may be far larger than memory; results
+    /// arrive as tasks finish (or in input order with `ordered`). Every input yields exactly one result.
+    /// - Parameters:
+    ///   - job: The job type; it must be in the cluster's registry.
+    ///   - inputs: The inputs. Iterated from the scheduler's task, one element at a time.
+    ///   - ordered: Deliver results in input order instead of completion order.
+    /// - Returns: An async sequence of results; iterating it starts the run.
+    public func map<J: Job, Inputs: Sequence>(
+        _ job: J.Type,
+        _ inputs: Inputs,
+        ordered: Bool = false
+    ) -> TaskResults<J> where Inputs.Element == J.Input {
+        var iterator = inputs.makeIterator()
+        let box = UncheckedIterator { iterator.next() }
+        return TaskResults(
+            scheduler: self.scheduler,
+            known: self.registry.runner(named: J.name) != nil,
+            ordered: ordered,
+            pull: {
+                guard let input = box.next() else { return nil }
+                do {
+                    return .encoded(try PayloadCoder.encode(input))
+                } catch {
+                    return .unencodable("\(error)")
+                }
+            }
+        )
+    }
+
+    static func split(_ address: String, defaultPort: Int) -> (String, Int) {
+        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
+            let host = String(address[address.index(after: address.startIndex)..<close])
+            let rest = address[address.index(after: close)...]
+            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? defaultPort : defaultPort)
+        }
+        let parts = address.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 2, let port = Int(parts[1]) { return (String(parts[0]), port) }
+        return (address, defaultPort)
+    }
+
+    static func digest(of executable: WorkerExecutable) throws -> String {
+        do {
+            return try BinaryDigest.ofFile(atPath: executable.path)
+        } catch {
+            throw ClusterError(
+                .workerExecutable,
+                "worker executable \(executable.path) is missing or unreadable (build it with "
+                    + "`swift build --product fanout-worker`): \(error.message)"
+            )
+        }
+    }
+}
+
+/// Lets the scheduler's task pull from a caller's iterator. Only one task ever calls `next()`, one call at a time.
+private final class UncheckedIterator<Element>: @unchecked Sendable {
+    private let nextElement: () -> Element?
+    init(_ nextElement: @escaping () -> Element?) { self.nextElement = nextElement }
+    func next() -> Element? { self.nextElement() }
+}

@@ -1,0 +1,63 @@
+import FanoutConfiguration
+import FanoutJobs
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Everything needed to bring a cluster up: the parsed `cluster.yaml`, the jobs, the worker program, overrides.
+public struct ClusterOptions: Sendable {
+    /// The parsed configuration.
+    public var configuration: ClusterConfiguration
+    /// The jobs coordinator and workers know.
+    public var registry: JobRegistry
+    /// The program started as a local worker.
+    public var workerExecutable: WorkerExecutable
+    /// Overrides `local.workers` (the CLI's `--workers`).
+    public var localWorkers: Int?
+    /// Extra launchers (SSH hosts, tests).
+    public var extraLaunchers: [any WorkerLauncher]
+    /// Where the coordinator logs.
+    public var logger: Logger
+
+    /// Creates options.
+    public init(
+        configuration: ClusterConfiguration = ClusterConfiguration(),
+        registry: JobRegistry = .builtin,
+        workerExecutable: WorkerExecutable = .besideCurrentExecutable(),
+        localWorkers: Int? = nil,
+        extraLaunchers: [any WorkerLauncher] = [],
+        logger: Logger = Logger(label: "fanout")
+    ) {
+        self.configuration = configuration
+        self.registry = registry
+        self.workerExecutable = workerExecutable
+        self.localWorkers = localWorkers
+        self.extraLaunchers = extraLaunchers
+        self.logger = logger
+    }
+
+    /// The number of local worker processes this configuration asks for.
+    public var resolvedLocalWorkers: Int {
+        if let localWorkers { return localWorkers }
+        switch self.configuration.local.workers {
+        case .auto: return System.coreCount
+        case .count(let count): return count
+        }
+    }
+
+    /// Tasks per local worker.
+    public var resolvedLocalSlots: Int {
+        switch self.configuration.local.slots {
+        case .auto: return System.coreCount
+        case .count(let count): return max(1, count)
+        }
+    }
+
+    var schedulerSettings: SchedulerSettings {
+        var settings = SchedulerSettings()
+        settings.prefetch = self.configuration.scheduling.prefetch
+        settings.maxRetries = self.configuration.scheduling.maxRetries
+        settings.batchSize = self.configuration.scheduling.batchSize
+        return settings
+    }
+}

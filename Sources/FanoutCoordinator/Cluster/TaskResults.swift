@@ -1,0 +1,105 @@
+import FanoutJobs
+import FanoutProtocol
+
+/// The results of one ``Cluster/map(_:_:ordered:)`` call, as an async sequence. Iterate it once.
+public struct TaskResults<J: Job>: AsyncSequence, Sendable {
+    public typealias Element = TaskResult<J.Output>
+
+    private let scheduler: Scheduler
+    private let known: Bool
+    private let ordered: Bool
+    private let pull: @Sendable () -> RunRequest.Input?
+
+    init(scheduler: Scheduler, known: Bool, ordered: Bool, pull: @escaping @Sendable () -> RunRequest.Input?) {
+        self.scheduler = scheduler
+        self.known = known
+        self.ordered = ordered
+        self.pull = pull
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(scheduler: self.scheduler, known: self.known, ordered: self.ordered, pull: self.pull)
+    }
+
+    /// Submits the run on first use and decodes results as they arrive.
+    public struct Iterator: AsyncIteratorProtocol {
+        private let scheduler: Scheduler
+        private let known: Bool
+        private let ordered: Bool
+        private let pull: @Sendable () -> RunRequest.Input?
+        private var run: RunRequest?
+        private var pending: [UInt64: RawResult] = [:]
+        private var nextIndex: UInt64 = 0
+
+        init(scheduler: Scheduler, known: Bool, ordered: Bool, pull: @escaping @Sendable () -> RunRequest.Input?) {
+            self.scheduler = scheduler
+            self.known = known
+            self.ordered = ordered
+            self.pull = pull
+        }
+
+        public mutating func next() async throws -> TaskResult<J.Output>? {
+            guard self.known else {
+                throw ClusterError(.unknownJob, "job '\(J.name)' is not registered with this cluster")
+            }
+            let run: RunRequest
+            if let existing = self.run {
+                run = existing
+            } else {
+                let scheduler = self.scheduler
+                let channel = ResultChannel(highWaterMark: 16_384, wakeScheduler: { scheduler.post(.consumed) })
+                let pull = self.pull
+                run = RunRequest(job: J.name, results: channel, pull: { pull() })
+                self.run = run
+                scheduler.post(.submitted(run))
+            }
+            guard self.ordered else {
+                guard let raw = try await self.receive(run) else { return nil }
+                return Self.decode(raw)
+            }
+            while true {
+                if let ready = self.pending.removeValue(forKey: self.nextIndex) {
+                    self.nextIndex += 1
+                    return Self.decode(ready)
+                }
+                guard let raw = try await self.receive(run) else {
+                    // Every index arrives exactly once, so nothing can be left here; flush defensively in order.
+                    guard let smallest = self.pending.keys.min() else { return nil }
+                    return Self.decode(self.pending.removeValue(forKey: smallest)!)
+                }
+                self.pending[raw.index] = raw
+            }
+        }
+
+        private func receive(_ run: RunRequest) async throws -> RawResult? {
+            do {
+                return try await run.results.next()
+            } catch is CancellationError {
+                self.scheduler.post(.abandoned(run))
+                throw ClusterError(.cancelled, "the run was cancelled")
+            }
+        }
+
+        private static func decode(_ raw: RawResult) -> TaskResult<J.Output> {
+            let outcome: Result<J.Output, TaskFailure>
+            switch raw.outcome {
+            case .success(let bytes):
+                do {
+                    outcome = .success(try PayloadCoder.decode(J.Output.self, from: bytes))
+                } catch {
+                    outcome = .failure(TaskFailure("the worker's output could not be decoded: \(error)"))
+                }
+            case .failure(let message):
+                outcome = .failure(TaskFailure(message))
+            }
+            return TaskResult(
+                index: Int(raw.index),
+                workerID: raw.workerID,
+                host: raw.host,
+                outcome: outcome,
+                busy: .nanoseconds(Int64(clamping: raw.busyNanoseconds)),
+                attempts: raw.attempts
+            )
+        }
+    }
+}

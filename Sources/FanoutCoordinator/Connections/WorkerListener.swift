@@ -1,0 +1,194 @@
+import FanoutProtocol
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// Accepts worker connections, runs the handshake on each, and hands authenticated workers to the scheduler.
+///
+/// Each connection lives in its own child task of a discarding task group and catches its own errors, so a peer
+/// that sends garbage, an oversized frame or the wrong secret costs only its own connection.
+struct WorkerListener: Sendable {
+    /// What every connection needs to know.
+    struct Settings: Sendable {
+        var secret: RunSecret
+        var expectedDigest: String?
+        var maximumFrameBytes: Int
+        var handshakeTimeout: Duration
+        var heartbeatInterval: Duration
+        var heartbeatTimeout: Duration
+    }
+
+    let serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
+    let settings: Settings
+    let scheduler: Scheduler
+    let logger: Logger
+    private let usedIDs = NIOLockedValueBox<Set<String>>([])
+    private let anonymousCounter = NIOLockedValueBox(0)
+
+    /// Binds the listening socket.
+    /// - Returns: The listener; its ``port`` is the bound port (useful with port 0).
+    static func bind(
+        host: String,
+        port: Int,
+        settings: Settings,
+        scheduler: Scheduler,
+        logger: Logger,
+        group: any EventLoopGroup
+    ) async throws -> WorkerListener {
+        let maximumFrameBytes = settings.maximumFrameBytes
+        let channel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(.backlog, value: 256)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: host, port: port) { child in
+                    child.eventLoop.makeCompletedFuture {
+                        try child.wrapForWireProtocol(maximumFrameBytes: maximumFrameBytes)
+                    }
+                }
+        } catch {
+            throw ClusterError(.listenFailed, "cannot listen on \(host):\(port) (coordinator.listen): \(error)")
+        }
+        return WorkerListener(serverChannel: channel, settings: settings, scheduler: scheduler, logger: logger)
+    }
+
+    /// The bound port.
+    var port: Int { self.serverChannel.channel.localAddress?.port ?? 0 }
+
+    /// Accepts connections until cancelled.
+    func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            try await self.serverChannel.executeThenClose { inbound in
+                for try await connection in inbound {
+                    group.addTask {
+                        await self.serve(connection)
+                    }
+                }
+            }
+        }
+    }
+
+    /// One connection from hello to close. Never throws: errors end this connection only.
+    private func serve(_ connection: NIOAsyncChannel<WireMessage, WireMessage>) async {
+        let peer = connection.channel.remoteAddress.map { "\($0)" } ?? "unknown peer"
+        let settings = self.settings
+        let deadline = connection.channel.eventLoop.scheduleTask(in: .nanoseconds(settings.handshakeTimeout.nanoseconds)) {
+            connection.channel.close(promise: nil)
+        }
+        var handle: WorkerHandle?
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var messages = inbound.makeAsyncIterator()
+                let accepted = try await Handshake.acceptWorker(
+                    secret: settings.secret,
+                    expectedDigest: settings.expectedDigest,
+                    welcome: { hello in
+                        Welcome(
+                            workerID: self.assignID(hello),
+                            heartbeatIntervalMilliseconds: UInt32(settings.heartbeatInterval.milliseconds),
+                            heartbeatTimeoutMilliseconds: UInt32(settings.heartbeatTimeout.milliseconds)
+                        )
+                    },
+                    receive: { try await messages.next() },
+                    send: { try await outbound.write($0) }
+                )
+                deadline.cancel()
+                let (outgoing, outbox) = AsyncStream.makeStream(of: WireMessage.self)
+                let worker = WorkerHandle(
+                    id: accepted.welcome.workerID,
+                    host: accepted.hello.hostName,
+                    slots: max(1, accepted.hello.slots),
+                    outbox: outbox,
+                    channel: connection.channel
+                )
+                handle = worker
+                self.scheduler.post(.joined(worker))
+                try await self.pump(
+                    worker: worker,
+                    messages: &messages,
+                    outbound: outbound,
+                    outgoing: outgoing,
+                    close: { connection.channel.close(promise: nil) }
+                )
+            }
+        } catch {
+            if let handle {
+                self.scheduler.post(.lost(workerID: handle.id, reason: "\(error)"))
+            } else {
+                self.logger.warning("dropped connection from \(peer): \(error)")
+            }
+            return
+        }
+        if let handle {
+            self.scheduler.post(.lost(workerID: handle.id, reason: "connection closed"))
+        }
+    }
+
+    /// Moves messages both ways until the connection ends, with heartbeats and a silence watchdog.
+    private func pump(
+        worker: WorkerHandle,
+        messages: inout NIOAsyncChannelInboundStream<WireMessage>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<WireMessage>,
+        outgoing: AsyncStream<WireMessage>,
+        close: @escaping @Sendable () -> Void
+    ) async throws {
+        let lastHeard = NIOLockedValueBox(ContinuousClock.now)
+        let settings = self.settings
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in outgoing {
+                    try await outbound.write(message)
+                }
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: settings.heartbeatInterval)
+                    if ContinuousClock.now - lastHeard.withLockedValue({ $0 }) > settings.heartbeatTimeout {
+                        close()
+                        return
+                    }
+                    try await outbound.write(.heartbeat(Heartbeat(tasksInFlight: 0)))
+                }
+            }
+            defer { group.cancelAll() }
+            while let message = try await messages.next() {
+                lastHeard.withLockedValue { $0 = ContinuousClock.now }
+                switch message {
+                case .resultBatch(let batch):
+                    self.scheduler.post(.completed(workerID: worker.id, results: batch.results))
+                case .heartbeat:
+                    continue
+                case .log(let line):
+                    self.logger.log(
+                        level: Logger.Level(rawValue: line.level) ?? .info,
+                        "[\(worker.id)@\(worker.host)] \(line.message)"
+                    )
+                default:
+                    throw ProtocolError(.unexpectedMessage, "worker sent an unexpected \(message.kind) message")
+                }
+            }
+        }
+    }
+
+    private func assignID(_ hello: Hello) -> String {
+        self.usedIDs.withLockedValue { used in
+            var id = hello.workerID
+            if id.isEmpty || used.contains(id) {
+                id = "worker-\(self.anonymousCounter.withLockedValue { $0 += 1; return $0 })"
+            }
+            used.insert(id)
+            return id
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let parts = self.components
+        return parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
+    }
+
+    var milliseconds: Int64 { self.nanoseconds / 1_000_000 }
+}

@@ -1,0 +1,29 @@
+import FanoutProtocol
+
+/// Starts workers somewhere and keeps them running until the cluster shuts down (the task is cancelled).
+///
+/// Launchers are pluggable: local processes now; SSH hosts plug in the same way. A launcher reports each worker it
+/// starts and each one that ends through the ``LaunchContext``, so the scheduler knows when no worker can come.
+public protocol WorkerLauncher: Sendable {
+    /// The ids of the workers this launcher will start, known before it starts them, so the scheduler waits for
+    /// each to join or fail before it declares that no worker is available.
+    var plannedWorkerIDs: [String] { get }
+
+    /// Starts workers and returns when they have all ended or the task is cancelled.
+    /// - Parameter context: Where workers must connect, with what secret, and where to report.
+    func run(context: LaunchContext) async
+}
+
+/// What a launcher needs from the coordinator.
+public struct LaunchContext: Sendable {
+    /// The address workers dial.
+    public var coordinatorHost: String
+    /// The port workers dial.
+    public var coordinatorPort: Int
+    /// The run secret, to hand to each worker on its standard input.
+    public var secret: RunSecret
+    /// The largest frame either side accepts.
+    public var maximumFrameBytes: Int
+    /// Call when a worker process ended or could not start, with the reason.
+    public var ended: @Sendable (_ workerID: String, _ reason: String) -> Void
+}

@@ -1,0 +1,70 @@
+import NIOConcurrencyHelpers
+
+/// Per-worker counters the scheduler keeps up to date and the report reads: tasks done, busy time, host, whether
+/// the worker was lost. Thread-safe snapshot access.
+public final class ClusterStatistics: Sendable {
+    /// One worker's figures.
+    public struct Worker: Sendable, Equatable {
+        /// The worker's id.
+        public var id: String
+        /// Its host.
+        public var host: String
+        /// Tasks it runs at once.
+        public var slots: Int
+        /// Tasks it completed.
+        public var completed: Int
+        /// Time its jobs ran, in nanoseconds.
+        public var busyNanoseconds: UInt64
+        /// Why it left, if it did.
+        public var lostReason: String?
+    }
+
+    private struct State {
+        var workers: [String: Worker] = [:]
+        var retried = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    init() {}
+
+    func update(worker id: String, host: String, slots: Int, completed: Int, busy: UInt64) {
+        self.state.withLockedValue {
+            let lost = $0.workers[id]?.lostReason
+            $0.workers[id] = Worker(
+                id: id,
+                host: host,
+                slots: slots,
+                completed: completed,
+                busyNanoseconds: busy,
+                lostReason: lost
+            )
+        }
+    }
+
+    func markLost(worker id: String, reason: String) {
+        self.state.withLockedValue { $0.workers[id]?.lostReason = reason }
+    }
+
+    func addRetried(_ count: Int) { self.state.withLockedValue { $0.retried += count } }
+
+    /// Every worker seen so far, sorted by id.
+    public var workers: [Worker] {
+        self.state.withLockedValue { Array($0.workers.values) }.sorted { $0.id.localizedStandardLess($1.id) }
+    }
+
+    /// Tasks handed to another worker because theirs died.
+    public var retriedTasks: Int { self.state.withLockedValue { $0.retried } }
+}
+
+extension String {
+    /// Orders `local-2` before `local-10`.
+    func localizedStandardLess(_ other: String) -> Bool {
+        let left = self.split(separator: "-").last.flatMap { Int($0) }
+        let right = other.split(separator: "-").last.flatMap { Int($0) }
+        let leftStem = self.split(separator: "-").dropLast().joined(separator: "-")
+        let rightStem = other.split(separator: "-").dropLast().joined(separator: "-")
+        if let left, let right, leftStem == rightStem { return left < right }
+        return self < other
+    }
+}

@@ -1,0 +1,289 @@
+import FanoutProtocol
+import Logging
+import NIOCore
+
+/// The dynamic scheduler: hands tasks to whichever workers have room, retries the tasks of workers that die, and
+/// routes each result to its run exactly once.
+///
+/// All state lives in this task and changes only in response to one ``SchedulerEvent`` at a time, so there are no
+/// locks on the hot path and no interleavings to reason about.
+final class Scheduler: Sendable {
+    let events: AsyncStream<SchedulerEvent>
+    private let eventSink: AsyncStream<SchedulerEvent>.Continuation
+    private let settings: SchedulerSettings
+    private let logger: Logger
+    let statistics: ClusterStatistics
+
+    init(settings: SchedulerSettings, logger: Logger) {
+        (self.events, self.eventSink) = AsyncStream.makeStream(of: SchedulerEvent.self)
+        self.settings = settings
+        self.logger = logger
+        self.statistics = ClusterStatistics()
+    }
+
+    /// Delivers an event; callable from any task or thread.
+    func post(_ event: SchedulerEvent) { self.eventSink.yield(event) }
+
+    /// Ends the event stream, which ends ``run()``.
+    func stop() { self.eventSink.finish() }
+
+    /// Processes events until ``stop()``.
+    func run() async {
+        var state = State(settings: self.settings, logger: self.logger, statistics: self.statistics)
+        for await event in self.events {
+            state.handle(event)
+            state.dispatch()
+        }
+        state.failEverything(ClusterError(.cancelled, "the cluster shut down before the run finished"))
+    }
+
+    private struct State {
+        let settings: SchedulerSettings
+        let logger: Logger
+        let statistics: ClusterStatistics
+        var workers: [String: WorkerState] = [:]
+        /// Worker ids in join order, for round-robin dispatch.
+        var order: [String] = []
+        var launchesPending: Set<String> = []
+        var launchFailures: [String] = []
+        var runs: [RunRequest] = []
+        var retries: [PendingTask] = []
+        var inputsExhausted = false
+        var nextTaskID: UInt64 = 0
+        /// Task ids are unique for the cluster's lifetime; a run's input index is its id minus this base.
+        var runBase: UInt64 = 0
+        var pausedForConsumer = false
+        var everJoined = false
+        /// Set once the cluster closes; workers joining later are told to exit at once.
+        var closing = false
+
+        init(settings: SchedulerSettings, logger: Logger, statistics: ClusterStatistics) {
+            self.settings = settings
+            self.logger = logger
+            self.statistics = statistics
+        }
+
+        var current: RunRequest? { self.runs.first }
+
+        mutating func handle(_ event: SchedulerEvent) {
+            switch event {
+            case .joined(let handle):
+                if self.closing {
+                    handle.send(.shutdown)
+                    return
+                }
+                self.everJoined = true
+                self.launchesPending.remove(handle.id)
+                self.workers[handle.id] = WorkerState(handle: handle)
+                self.order.append(handle.id)
+                self.statistics.update(worker: handle.id, host: handle.host, slots: handle.slots, completed: 0, busy: 0)
+                self.logger.debug("worker joined", metadata: ["worker": "\(handle.id)", "host": "\(handle.host)"])
+            case .completed(let workerID, let results):
+                self.complete(workerID: workerID, results: results)
+            case .lost(let workerID, let reason):
+                self.lose(workerID: workerID, reason: reason)
+            case .launchStarted(let launchID):
+                self.launchesPending.insert(launchID)
+            case .launchEnded(let launchID, let reason):
+                if self.launchesPending.remove(launchID) != nil {
+                    self.launchFailures.append("\(launchID): \(reason)")
+                    self.logger.warning("worker \(launchID) did not start: \(reason)")
+                }
+            case .submitted(let run):
+                self.runs.append(run)
+                if self.runs.count == 1 { self.startRun() }
+            case .consumed:
+                self.pausedForConsumer = false
+            case .shutdownWorkers:
+                self.closing = true
+                for worker in self.workers.values {
+                    worker.handle.send(.shutdown)
+                }
+            case .abandoned(let run):
+                if run === self.current {
+                    self.finishCurrentRun(error: nil)
+                } else {
+                    self.runs.removeAll { $0 === run }
+                    run.results.finish()
+                }
+            }
+        }
+
+        mutating func startRun() {
+            self.inputsExhausted = false
+            self.pausedForConsumer = false
+            self.retries.removeAll()
+            self.runBase = self.nextTaskID
+        }
+
+        mutating func complete(workerID: String, results: [TaskCompletion]) {
+            guard var worker = self.workers[workerID], let run = self.current else { return }
+            var delivered: [RawResult] = []
+            delivered.reserveCapacity(results.count)
+            for completion in results {
+                // Only a task this worker still holds counts; anything else is a late or duplicate answer.
+                guard let task = worker.inFlight.removeValue(forKey: completion.taskID) else { continue }
+                worker.record(busyNanoseconds: completion.busyNanoseconds)
+                delivered.append(
+                    RawResult(
+                        index: task.id - self.runBase,
+                        workerID: workerID,
+                        host: worker.handle.host,
+                        outcome: completion.outcome,
+                        busyNanoseconds: completion.busyNanoseconds,
+                        attempts: task.attempts
+                    )
+                )
+            }
+            self.workers[workerID] = worker
+            self.statistics.update(
+                worker: workerID,
+                host: worker.handle.host,
+                slots: worker.handle.slots,
+                completed: worker.completed,
+                busy: worker.busyNanoseconds
+            )
+            run.results.send(delivered)
+        }
+
+        mutating func lose(workerID: String, reason: String) {
+            self.launchesPending.remove(workerID)
+            guard let worker = self.workers.removeValue(forKey: workerID) else { return }
+            self.order.removeAll { $0 == workerID }
+            self.statistics.markLost(worker: workerID, reason: reason)
+            if !worker.inFlight.isEmpty {
+                self.logger.warning(
+                    "worker \(workerID) on \(worker.handle.host) lost (\(reason)); reassigning \(worker.inFlight.count) tasks"
+                )
+            } else {
+                self.logger.info("worker \(workerID) on \(worker.handle.host) left: \(reason)")
+            }
+            var failed: [RawResult] = []
+            for task in worker.inFlight.values.sorted(by: { $0.id < $1.id }) {
+                if task.attempts > self.settings.maxRetries {
+                    failed.append(
+                        RawResult(
+                            index: task.id - self.runBase,
+                            workerID: workerID,
+                            host: worker.handle.host,
+                            outcome: .failure(
+                                "worker died while running this task \(task.attempts) times "
+                                    + "(scheduling.max_retries = \(self.settings.maxRetries)); last: \(reason)"
+                            ),
+                            busyNanoseconds: 0,
+                            attempts: task.attempts
+                        )
+                    )
+                } else {
+                    self.retries.append(task)
+                }
+            }
+            self.statistics.addRetried(worker.inFlight.count - failed.count)
+            self.current?.results.send(failed)
+        }
+
+        /// Fills every worker that has room, retries first, then fresh inputs.
+        mutating func dispatch() {
+            guard let run = self.current else { return }
+            if self.pausedForConsumer, run.results.buffered < run.results.highWaterMark / 2 {
+                self.pausedForConsumer = false
+            }
+            for workerID in self.order {
+                guard var worker = self.workers[workerID] else { continue }
+                var room =
+                    worker.capacity(
+                        prefetch: self.settings.prefetch,
+                        latencyBudgetNanoseconds: self.settings.latencyBudgetNanoseconds,
+                        adaptiveLimit: self.settings.adaptiveLimit
+                    ) - worker.inFlight.count
+                guard room > 0 else { continue }
+                var batch: [TaskAssignment] = []
+                while room > 0 {
+                    guard var task = self.nextTask(run: run) else { break }
+                    task.attempts += 1
+                    worker.inFlight[task.id] = task
+                    batch.append(TaskAssignment(taskID: task.id, input: task.input))
+                    room -= 1
+                    if batch.count == self.settings.batchSize {
+                        worker.handle.send(.taskBatch(TaskBatch(job: run.job, tasks: batch)))
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty {
+                    worker.handle.send(.taskBatch(TaskBatch(job: run.job, tasks: batch)))
+                }
+                self.workers[workerID] = worker
+            }
+            self.checkRunEnd(run)
+        }
+
+        mutating func nextTask(run: RunRequest) -> PendingTask? {
+            if !self.retries.isEmpty { return self.retries.removeFirst() }
+            guard !self.inputsExhausted, !self.pausedForConsumer else { return nil }
+            if run.results.buffered >= run.results.highWaterMark {
+                self.pausedForConsumer = true
+                run.results.requestWakeup()
+                return nil
+            }
+            while true {
+                guard let input = run.nextInput() else {
+                    self.inputsExhausted = true
+                    return nil
+                }
+                let id = self.nextTaskID
+                self.nextTaskID += 1
+                switch input {
+                case .encoded(let bytes):
+                    return PendingTask(id: id, input: bytes, attempts: 0)
+                case .unencodable(let reason):
+                    run.results.send([
+                        RawResult(
+                            index: id - self.runBase,
+                            workerID: "",
+                            host: "",
+                            outcome: .failure("input could not be encoded: \(reason)"),
+                            busyNanoseconds: 0,
+                            attempts: 0
+                        )
+                    ])
+                }
+            }
+        }
+
+        mutating func checkRunEnd(_ run: RunRequest) {
+            let inFlight = self.workers.values.reduce(0) { $0 + $1.inFlight.count }
+            if self.inputsExhausted && self.retries.isEmpty && inFlight == 0 {
+                self.finishCurrentRun(error: nil)
+                return
+            }
+            if self.workers.isEmpty && self.launchesPending.isEmpty {
+                let reasons = self.launchFailures.isEmpty ? ["no worker is configured"] : self.launchFailures
+                self.finishCurrentRun(
+                    error: ClusterError(
+                        .noWorkers,
+                        "no usable workers\(self.everJoined ? " left" : ""):\n  " + reasons.joined(separator: "\n  ")
+                    )
+                )
+            }
+        }
+
+        mutating func finishCurrentRun(error: (any Error)?) {
+            guard let run = self.current else { return }
+            self.runs.removeFirst()
+            // Tasks still out belong to the finished run: drop them on the workers and forget them.
+            for (workerID, var worker) in self.workers where !worker.inFlight.isEmpty {
+                worker.handle.send(.cancel(CancelTasks(taskIDs: Array(worker.inFlight.keys))))
+                worker.inFlight.removeAll()
+                self.workers[workerID] = worker
+            }
+            run.results.finish(throwing: error)
+            if self.current != nil { self.startRun() }
+        }
+
+        mutating func failEverything(_ error: ClusterError) {
+            while self.current != nil {
+                self.finishCurrentRun(error: error)
+            }
+        }
+    }
+}

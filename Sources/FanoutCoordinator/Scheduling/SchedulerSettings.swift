@@ -1,0 +1,18 @@
+/// The scheduler's limits, each with a default; `cluster.yaml`'s `scheduling:` section sets most of them.
+public struct SchedulerSettings: Sendable, Equatable {
+    /// Tasks queued per slot beyond the running one (`scheduling.prefetch`).
+    public var prefetch: Int = 2
+    /// Times a task is retried after its worker died under it (`scheduling.max_retries`).
+    public var maxRetries: Int = 3
+    /// The most tasks in one frame (`scheduling.batch_size`).
+    public var batchSize: Int = 256
+    /// For short tasks, each worker holds enough to keep its slots busy for this long, in nanoseconds.
+    public var latencyBudgetNanoseconds: Double = 5_000_000
+    /// The most tasks one worker holds, whatever the adaptive sizing says.
+    public var adaptiveLimit: Int = 2_048
+    /// The scheduler stops pulling inputs while this many results wait for the caller.
+    public var resultBufferLimit: Int = 16_384
+
+    /// Creates settings with the defaults.
+    public init() {}
+}

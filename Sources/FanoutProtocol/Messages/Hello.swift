@@ -1,0 +1,94 @@
+/// The first frame a worker sends. Carries what the coordinator checks before any secret is involved.
+public struct Hello: Sendable, Equatable, Codable {
+    /// Must equal ``ProtocolConstants/magic``.
+    public var magic: UInt32
+    /// The worker's protocol version.
+    public var protocolVersion: UInt16
+    /// Lower-case hex SHA-256 of the worker's executable.
+    public var binaryDigest: String
+    /// The host name the worker runs on, as the worker sees it.
+    public var hostName: String
+    /// The worker's process id on its host.
+    public var processID: Int32
+    /// How many tasks the worker runs at once.
+    public var slots: Int
+    /// The identifier the coordinator gave this worker when it launched it (empty if unknown).
+    public var workerID: String
+    /// Random bytes the coordinator must sign to prove it knows the run secret.
+    public var nonce: [UInt8]
+
+    /// Creates a hello message.
+    public init(
+        magic: UInt32 = ProtocolConstants.magic,
+        protocolVersion: UInt16 = ProtocolConstants.version,
+        binaryDigest: String,
+        hostName: String,
+        processID: Int32,
+        slots: Int,
+        workerID: String,
+        nonce: [UInt8]
+    ) {
+        self.magic = magic
+        self.protocolVersion = protocolVersion
+        self.binaryDigest = binaryDigest
+        self.hostName = hostName
+        self.processID = processID
+        self.slots = slots
+        self.workerID = workerID
+        self.nonce = nonce
+    }
+}
+
+/// The coordinator's answer to ``Hello``: it proves knowledge of the secret and gives its own nonce.
+public struct Challenge: Sendable, Equatable, Codable {
+    /// Random bytes the worker must sign.
+    public var nonce: [UInt8]
+    /// HMAC-SHA256 over the worker's nonce and this nonce, keyed by the run secret.
+    public var proof: [UInt8]
+
+    /// Creates a challenge.
+    public init(nonce: [UInt8], proof: [UInt8]) {
+        self.nonce = nonce
+        self.proof = proof
+    }
+}
+
+/// The worker's proof that it knows the run secret.
+public struct Authenticate: Sendable, Equatable, Codable {
+    /// HMAC-SHA256 over both nonces, keyed by the run secret, with the worker's label.
+    public var proof: [UInt8]
+
+    /// Creates the message.
+    public init(proof: [UInt8]) { self.proof = proof }
+}
+
+/// The coordinator accepts a worker.
+public struct Welcome: Sendable, Equatable, Codable {
+    /// The name the coordinator uses for this worker in results and logs.
+    public var workerID: String
+    /// How often the worker must send a heartbeat, in milliseconds.
+    public var heartbeatIntervalMilliseconds: UInt32
+    /// After this long without hearing from the coordinator, the worker exits, in milliseconds.
+    public var heartbeatTimeoutMilliseconds: UInt32
+
+    /// Creates the message.
+    public init(workerID: String, heartbeatIntervalMilliseconds: UInt32, heartbeatTimeoutMilliseconds: UInt32) {
+        self.workerID = workerID
+        self.heartbeatIntervalMilliseconds = heartbeatIntervalMilliseconds
+        self.heartbeatTimeoutMilliseconds = heartbeatTimeoutMilliseconds
+    }
+}
+
+/// Why one side refuses the other.
+public struct Refusal: Sendable, Equatable, Codable {
+    /// The ``ProtocolError/Code`` name, e.g. `version-mismatch`.
+    public var code: String
+    /// A sentence for humans naming both sides' values.
+    public var message: String
+
+    /// Creates the message.
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}

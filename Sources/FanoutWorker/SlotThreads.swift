@@ -1,0 +1,50 @@
+import FanoutJobs
+import FanoutProtocol
+import NIOPosix
+
+/// The worker's execution threads: `slots` dedicated threads, each taking a task, running it, posting the result.
+struct SlotThreads {
+    private let pool: NIOThreadPool
+
+    /// Starts the threads.
+    /// - Parameters:
+    ///   - slots: How many tasks run at once.
+    ///   - queue: Where tasks come from.
+    ///   - outbox: Where results go.
+    ///   - maximumOutputBytes: Outputs larger than this fail instead of breaking the frame limit.
+    init(slots: Int, queue: TaskQueue, outbox: ResultOutbox, maximumOutputBytes: Int) {
+        self.pool = NIOThreadPool(numberOfThreads: slots)
+        self.pool.start()
+        for _ in 0..<slots {
+            self.pool.submit { _ in
+                while let item = queue.take() {
+                    let start = ContinuousClock.now
+                    let outcome: TaskOutcome
+                    do {
+                        let output = try item.runner.run(item.input)
+                        if output.count > maximumOutputBytes {
+                            outcome = .failure(
+                                "output of \(output.count) bytes exceeds the frame limit of \(maximumOutputBytes) bytes"
+                            )
+                        } else {
+                            outcome = .success(output)
+                        }
+                    } catch {
+                        outcome = .failure("\(error)")
+                    }
+                    let elapsed = ContinuousClock.now - start
+                    let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+                    outbox.append(
+                        TaskCompletion(taskID: item.taskID, outcome: outcome, busyNanoseconds: UInt64(max(0, nanoseconds)))
+                    )
+                    queue.finished()
+                }
+            }
+        }
+    }
+
+    /// Stops the threads once the queue is closed and running tasks end.
+    func shutdown() async {
+        try? await self.pool.shutdownGracefully()
+    }
+}

@@ -1,0 +1,199 @@
+import FanoutJobs
+import FanoutProtocol
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The worker's command line, shared by `fanout-worker` and by programs that embed a worker for their own jobs.
+///
+/// ```
+/// fanout-worker --connect HOST:PORT [--slots N|auto] [--id ID] [--max-frame-bytes N] [--connect-timeout S]
+/// ```
+/// The run secret is the first line of standard input. When standard input closes afterwards (the coordinator or
+/// the SSH session is gone) the worker exits, as it does when its TCP connection closes.
+public enum WorkerCommandLine {
+    /// The flag that turns a program embedding a worker into a worker. Coordinators add it for custom executables.
+    public static let embeddedWorkerFlag = "--fanout-worker"
+
+    /// Exit statuses of a worker process.
+    public enum ExitStatus: Int32 {
+        /// The coordinator sent `shutdown`.
+        case shutdown = 0
+        /// Bad arguments or no secret on standard input.
+        case usage = 2
+        /// The connection was lost or the coordinator went silent.
+        case connectionLost = 3
+        /// The handshake failed (refused, wrong secret, version or binary mismatch).
+        case handshakeFailed = 4
+    }
+
+    static let usage = """
+        USAGE: fanout-worker --connect HOST:PORT [--slots N|auto] [--id ID] [--max-frame-bytes N] [--connect-timeout S]
+
+        Runs Fanout tasks for a coordinator. Normally started by `fanout run`, locally or over SSH.
+        The run secret (hex) must be the first line of standard input; the worker exits when standard input
+        closes, when its connection closes, or when the coordinator is silent past the heartbeat timeout.
+
+        OPTIONS:
+          --connect HOST:PORT    the coordinator's address
+          --slots N|auto         tasks run at once (default: auto = this host's cores)
+          --id ID                the id the coordinator assigned (shown in results)
+          --max-frame-bytes N    largest inbound frame (default: \(ProtocolConstants.defaultMaximumFrameBytes))
+          --connect-timeout S    seconds for connect and handshake (default: 10)
+          --version              print protocol version and binary digest, then exit
+          -h, --help             show this help
+        """
+
+    /// If the process was started as an embedded worker (first argument ``embeddedWorkerFlag``), runs the
+    /// worker and exits; otherwise returns at once.
+    /// - Parameter registry: The jobs this program can run.
+    public static func runIfRequested(registry: JobRegistry) async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.first == Self.embeddedWorkerFlag else { return }
+        exit(await Self.main(arguments: Array(arguments.dropFirst()), registry: registry).rawValue)
+    }
+
+    /// Parses arguments, reads the secret, runs the worker.
+    /// - Parameters:
+    ///   - arguments: The arguments, without the program name.
+    ///   - registry: The jobs this worker can run.
+    /// - Returns: The status to exit with.
+    public static func main(arguments: [String], registry: JobRegistry) async -> ExitStatus {
+        var host: String?
+        var port: Int?
+        var slots = System.coreCount
+        var workerID = ""
+        var maximumFrameBytes = ProtocolConstants.defaultMaximumFrameBytes
+        var connectTimeout = 10.0
+        var remaining = arguments[...]
+        func fail(_ message: String) -> ExitStatus {
+            Self.printError("fanout-worker: \(message)\n\n\(Self.usage)")
+            return .usage
+        }
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "-h", "--help":
+                print(Self.usage)
+                return .shutdown
+            case "--version":
+                print("fanout-worker protocol \(ProtocolConstants.version) sha256 \(BinaryDigest.ofCurrentExecutable())")
+                return .shutdown
+            case "--connect", "--slots", "--id", "--max-frame-bytes", "--connect-timeout":
+                guard let value = remaining.popFirst() else { return fail("\(argument) needs a value") }
+                switch argument {
+                case "--connect":
+                    guard let colon = value.lastIndex(of: ":"), let parsed = Int(value[value.index(after: colon)...]),
+                        (1...65535).contains(parsed)
+                    else { return fail("--connect wants HOST:PORT, got '\(value)'") }
+                    host = String(value[..<colon]).trimmingCharacters(in: "[]")
+                    port = parsed
+                case "--slots":
+                    if value == "auto" {
+                        slots = System.coreCount
+                    } else if let parsed = Int(value), parsed >= 1, parsed <= 4096 {
+                        slots = parsed
+                    } else {
+                        return fail("--slots wants 'auto' or 1...4096, got '\(value)'")
+                    }
+                case "--id":
+                    workerID = value
+                case "--max-frame-bytes":
+                    guard let parsed = Int(value), parsed >= 1024 else {
+                        return fail("--max-frame-bytes wants an integer >= 1024, got '\(value)'")
+                    }
+                    maximumFrameBytes = parsed
+                default:
+                    guard let parsed = Double(value), parsed > 0 else {
+                        return fail("--connect-timeout wants seconds > 0, got '\(value)'")
+                    }
+                    connectTimeout = parsed
+                }
+            default:
+                return fail("unknown argument '\(argument)'")
+            }
+        }
+        guard let host, let port else { return fail("--connect HOST:PORT is required") }
+        guard let line = Self.readLineFromStandardInput(), let secret = RunSecret(hexEncoded: line) else {
+            Self.printError("fanout-worker: expected the run secret (hex, at least 16 bytes) on the first line of stdin")
+            return .usage
+        }
+        Self.exitWhenStandardInputCloses()
+        let configuration = WorkerConfiguration(
+            coordinatorHost: host,
+            coordinatorPort: port,
+            secret: secret,
+            slots: slots,
+            workerID: workerID,
+            registry: registry,
+            maximumFrameBytes: maximumFrameBytes,
+            connectTimeoutSeconds: connectTimeout
+        )
+        do {
+            switch try await Worker(configuration: configuration).run() {
+            case .shutdown:
+                return .shutdown
+            case .connectionLost(let reason):
+                Self.printError("fanout-worker \(workerID): connection lost: \(reason)")
+                return .connectionLost
+            case .coordinatorSilent:
+                Self.printError("fanout-worker \(workerID): coordinator silent past the heartbeat timeout; exiting")
+                return .connectionLost
+            }
+        } catch {
+            Self.printError("fanout-worker \(workerID): cannot join coordinator at \(host):\(port): \(error)")
+            return .handshakeFailed
+        }
+    }
+
+    /// Reads one line from fd 0 byte by byte, so nothing past the newline is consumed. At most 4 KiB.
+    private static func readLineFromStandardInput() -> String? {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while bytes.count < 4096 {
+            let count = read(0, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Watches standard input on a dedicated thread: end of file means whoever started us is gone.
+    private static func exitWhenStandardInputCloses() {
+        let watcher = NIOThreadPool(numberOfThreads: 1)
+        watcher.start()
+        watcher.submit { _ in
+            var buffer = [UInt8](repeating: 0, count: 256)
+            while true {
+                let count = read(0, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+            }
+            Self.printError("fanout-worker: standard input closed (coordinator gone); exiting")
+            exit(ExitStatus.connectionLost.rawValue)
+        }
+    }
+
+    static func printError(_ message: String) {
+        var line = message
+        line.append("\n")
+        _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var result = Substring(self)
+        while let first = result.first, set.contains(first) { result.removeFirst() }
+        while let last = result.last, set.contains(last) { result.removeLast() }
+        return String(result)
+    }
+}

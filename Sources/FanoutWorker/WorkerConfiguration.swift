@@ -1,0 +1,47 @@
+import FanoutJobs
+import FanoutProtocol
+
+/// Everything a worker needs to join a coordinator.
+public struct WorkerConfiguration: Sendable {
+    /// The coordinator's host name or address.
+    public var coordinatorHost: String
+    /// The coordinator's TCP port.
+    public var coordinatorPort: Int
+    /// The run secret, read from standard input by the worker executable.
+    public var secret: RunSecret
+    /// Tasks run at once. Defaults to the host's cores.
+    public var slots: Int
+    /// The id the coordinator gave this worker when launching it (empty if it was started by hand).
+    public var workerID: String
+    /// The jobs this worker can run.
+    public var registry: JobRegistry
+    /// SHA-256 of the worker's executable, announced in the hello.
+    public var binaryDigest: String
+    /// The largest inbound frame accepted, in bytes.
+    public var maximumFrameBytes: Int
+    /// Seconds allowed for the TCP connect and the handshake together.
+    public var connectTimeoutSeconds: Double
+
+    /// Creates a configuration.
+    public init(
+        coordinatorHost: String,
+        coordinatorPort: Int,
+        secret: RunSecret,
+        slots: Int,
+        workerID: String = "",
+        registry: JobRegistry = .builtin,
+        binaryDigest: String = BinaryDigest.ofCurrentExecutable(),
+        maximumFrameBytes: Int = ProtocolConstants.defaultMaximumFrameBytes,
+        connectTimeoutSeconds: Double = 10
+    ) {
+        self.coordinatorHost = coordinatorHost
+        self.coordinatorPort = coordinatorPort
+        self.secret = secret
+        self.slots = max(1, slots)
+        self.workerID = workerID
+        self.registry = registry
+        self.binaryDigest = binaryDigest
+        self.maximumFrameBytes = maximumFrameBytes
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+    }
+}

@@ -1,0 +1,157 @@
+import FanoutCoordinator
+import FanoutJobs
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Prints one line per finished task on stdout: a table, JSON lines or CSV.
+///
+/// JSON lines carry the keys `task` (0-based input index), `worker`, `host`, then `result` (the job's output as
+/// JSON) or `error`, then `busy_ms` and `attempts`. Scripts may rely on these names.
+final class ResultPrinter<W: Workload>: @unchecked Sendable {
+    private let workload: W
+    private let format: RunOptions.Format
+    private let quiet: Bool
+    private let encoder: JSONEncoder
+    private var printedHeader = false
+    private let out = FileHandleOutput.standardOutput
+
+    init(workload: W, format: RunOptions.Format, quiet: Bool) {
+        self.workload = workload
+        self.format = format
+        self.quiet = quiet
+        self.encoder = JSONEncoder()
+        self.encoder.outputFormatting = [.withoutEscapingSlashes]
+    }
+
+    func print(_ result: TaskResult<W.J.Output>) {
+        guard !self.quiet else { return }
+        if !self.printedHeader {
+            self.printedHeader = true
+            switch self.format {
+            case .table: self.out.write(Self.pad(["task", "worker", "host", "busy ms", "result"]) + "\n")
+            case .csv: self.out.write("task,worker,host,status,result,busy_ms,attempts\n")
+            case .jsonl: break
+            }
+        }
+        let busy = Double(result.busy.components.seconds) * 1000 + Double(result.busy.components.attoseconds) / 1e15
+        let busyText = String(format3: busy)
+        switch self.format {
+        case .table:
+            let text: String
+            switch result.outcome {
+            case .success(let output): text = self.workload.describe(output)
+            case .failure(let failure): text = "FAILED: \(failure.message)"
+            }
+            self.out.write(Self.pad(["\(result.index)", result.workerID, result.host, busyText, text]) + "\n")
+        case .jsonl:
+            let row = JSONRow(
+                task: result.index,
+                worker: result.workerID,
+                host: result.host,
+                result: try? result.outcome.get(),
+                error: Self.failureMessage(result),
+                busyMilliseconds: busy,
+                attempts: result.attempts
+            )
+            if let data = try? self.encoder.encode(row) {
+                self.out.write(String(decoding: data, as: UTF8.self) + "\n")
+            }
+        case .csv:
+            let value: String
+            let status: String
+            switch result.outcome {
+            case .success(let output):
+                status = "ok"
+                value = (try? self.encoder.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            case .failure(let failure):
+                status = "failed"
+                value = failure.message
+            }
+            let fields = ["\(result.index)", result.workerID, result.host, status, value, busyText, "\(result.attempts)"]
+            self.out.write(fields.map(Self.csvEscape).joined(separator: ",") + "\n")
+        }
+    }
+
+    func finish() { self.out.flush() }
+
+    private static func failureMessage(_ result: TaskResult<W.J.Output>) -> String? {
+        if case .failure(let failure) = result.outcome { return failure.message }
+        return nil
+    }
+
+    private static func pad(_ fields: [String]) -> String {
+        let widths = [7, 10, 16, 9]
+        var line = ""
+        for (index, field) in fields.enumerated() {
+            if index < widths.count {
+                line += field + String(repeating: " ", count: max(1, widths[index] - field.count + 1))
+            } else {
+                line += field
+            }
+        }
+        return line
+    }
+
+    static func csvEscape(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+
+    private struct JSONRow: Encodable {
+        var task: Int
+        var worker: String
+        var host: String
+        var result: W.J.Output?
+        var error: String?
+        var busyMilliseconds: Double
+        var attempts: Int
+
+        enum CodingKeys: String, CodingKey {
+            case task, worker, host, result, error
+            case busyMilliseconds = "busy_ms"
+            case attempts
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.task, forKey: .task)
+            try container.encode(self.worker, forKey: .worker)
+            try container.encode(self.host, forKey: .host)
+            if let error = self.error {
+                try container.encode(error, forKey: .error)
+            } else {
+                try container.encode(self.result, forKey: .result)
+            }
+            try container.encode(self.busyMilliseconds, forKey: .busyMilliseconds)
+            try container.encode(self.attempts, forKey: .attempts)
+        }
+    }
+}
+
+extension String {
+    /// A number with three decimals, without Foundation's String(format:).
+    init(format3 value: Double) {
+        let scaled = (value * 1000).rounded()
+        let whole = Int(scaled / 1000)
+        let fraction = Int(abs(scaled).truncatingRemainder(dividingBy: 1000))
+        let fractionText = String(fraction)
+        self = "\(whole).\(String(repeating: "0", count: 3 - fractionText.count))\(fractionText)"
+    }
+
+    init(decimals value: Double, _ places: Int) {
+        let factor = (0..<places).reduce(1.0) { value, _ in value * 10 }
+        let scaled = (value * factor).rounded()
+        let whole = Int((abs(scaled) / factor).rounded(.down))
+        let fraction = Int(abs(scaled).truncatingRemainder(dividingBy: factor))
+        let fractionText = String(fraction)
+        let sign = scaled < 0 ? "-" : ""
+        self =
+            places == 0
+            ? "\(sign)\(whole)"
+            : "\(sign)\(whole).\(String(repeating: "0", count: places - fractionText.count))\(fractionText)"
+    }
+}

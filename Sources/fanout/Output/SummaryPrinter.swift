@@ -1,0 +1,114 @@
+import FanoutCoordinator
+
+/// The end-of-run report: tasks, time, throughput, per-worker and per-host shares, the job's own summary, and with
+/// `--speedup` the sequential time, the speedup and the efficiency.
+struct SummaryPrinter {
+    let jobName: String
+    let taskCount: Int
+    let toStandardError: Bool
+
+    func print<Output>(outcome: ClusterRunOutcome<Output>, baseline: SequentialBaseline<Output>?) throws {
+        var lines: [String] = []
+        let wall = Self.seconds(outcome.wallTime)
+        let finished = outcome.completed + outcome.failed
+        lines.append("")
+        lines.append(
+            "\(self.jobName): \(finished) of \(self.taskCount) tasks done, \(outcome.completed) ok, "
+                + "\(outcome.failed) failed, in \(String(decimals: wall, 3)) s "
+                + "(\(String(decimals: Double(finished) / max(wall, 1e-9), 0)) tasks/s)"
+        )
+        if let first = outcome.firstResult {
+            lines.append("first result after \(String(decimals: Self.seconds(first - outcome.started), 3)) s (includes starting the workers)")
+        }
+        if outcome.retried > 0 {
+            lines.append("tasks reassigned after a worker was lost: \(outcome.retried)")
+        }
+        let workers = outcome.workers
+        if !workers.isEmpty {
+            let totalDone = max(1, workers.reduce(0) { $0 + $1.completed })
+            lines.append("")
+            lines.append(Self.row(["worker", "host", "slots", "tasks", "share", "busy s", "status"]))
+            for worker in workers {
+                lines.append(
+                    Self.row([
+                        worker.id, worker.host, "\(worker.slots)", "\(worker.completed)",
+                        String(decimals: 100 * Double(worker.completed) / Double(totalDone), 1) + "%",
+                        String(decimals: Double(worker.busyNanoseconds) / 1e9, 3),
+                        worker.lostReason.map { "lost: \($0)" } ?? "ok",
+                    ])
+                )
+            }
+            let hosts = Dictionary(grouping: workers, by: \.host)
+            if hosts.count > 1 {
+                lines.append("")
+                lines.append(Self.row(["host", "workers", "tasks", "share"]))
+                for (host, members) in hosts.sorted(by: { $0.key < $1.key }) {
+                    let done = members.reduce(0) { $0 + $1.completed }
+                    lines.append(
+                        Self.row([
+                            host, "\(members.count)", "\(done)",
+                            String(decimals: 100 * Double(done) / Double(totalDone), 1) + "%",
+                        ])
+                    )
+                }
+            }
+        }
+        if !outcome.failures.isEmpty {
+            lines.append("")
+            lines.append("failed tasks (first \(outcome.failures.count)):")
+            for failure in outcome.failures {
+                lines.append("  task \(failure.index): \(failure.message)")
+            }
+        }
+        if let error = outcome.error {
+            lines.append("")
+            lines.append("run stopped: \(error)")
+        }
+        lines.append("")
+        lines.append(contentsOf: try outcome.accumulator.summary())
+        if let baseline {
+            let slots = workers.filter { $0.completed > 0 }.reduce(0) { $0 + $1.slots }
+            let sequential = Self.seconds(baseline.wallTime)
+            let speedup = sequential / max(wall, 1e-9)
+            var mismatches = 0
+            for (index, output) in outcome.outputs where baseline.outputs.indices.contains(index) {
+                if baseline.outputs[index] != output { mismatches += 1 }
+            }
+            let identical = mismatches == 0 && outcome.outputs.count == baseline.outputs.count - baseline.failures
+            lines.append("")
+            lines.append("sequential (1 thread, in this process): \(String(decimals: sequential, 3)) s")
+            lines.append(
+                "parallel (\(workers.count) workers, \(slots) slots, including start-up): \(String(decimals: wall, 3)) s"
+            )
+            lines.append(
+                "speedup: \(String(decimals: speedup, 2))x   efficiency: "
+                    + "\(String(decimals: speedup / Double(max(slots, 1)), 2)) (speedup / \(max(slots, 1)) slots)"
+            )
+            lines.append("results identical to the sequential run: \(identical ? "yes" : "NO (\(mismatches) differ)")")
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        if self.toStandardError {
+            FileHandleOutput.standardError.write(text)
+        } else {
+            FileHandleOutput.standardOutput.write(text)
+            FileHandleOutput.standardOutput.flush()
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private static func row(_ fields: [String]) -> String {
+        let widths = [12, 18, 6, 8, 8, 10]
+        var line = ""
+        for (index, field) in fields.enumerated() {
+            if index < widths.count {
+                line += field + String(repeating: " ", count: max(1, widths[index] - field.count))
+            } else {
+                line += field
+            }
+        }
+        return line
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import FanoutConfiguration
+import FanoutCoordinator
+import FanoutJobs
+import Logging
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Runs one workload: loads the cluster file, optionally times the sequential baseline, runs the tasks on the
+/// cluster, prints per-task rows and the summary, and turns the outcome into the exit status.
+struct RunDriver<W: Workload> {
+    let workload: W
+    let options: RunOptions
+
+    func run() async throws {
+        let configuration = try Self.loadConfiguration(self.options)
+        var logger = Logger(label: "fanout")
+        logger.logLevel = self.options.verbose ? .info : .warning
+        let clusterOptions = ClusterOptions(
+            configuration: configuration,
+            registry: .builtin,
+            localWorkers: self.options.workers,
+            logger: logger
+        )
+
+        var baseline: SequentialBaseline<W.J.Output>?
+        if self.options.speedup {
+            FileHandleOutput.standardError.write("running \(self.workload.taskCount) tasks sequentially first…\n")
+            baseline = try SequentialBaseline.measure(self.workload)
+        }
+
+        let printer = ResultPrinter<W>(workload: self.workload, format: self.options.format, quiet: self.options.summaryOnly)
+        let progress = ProgressBar(total: self.workload.taskCount, enabled: FileHandleOutput.standardError.isTerminal)
+        let workload = self.workload
+        let ordered = self.options.ordered
+        let keepOutputs = baseline != nil
+        let outcome = try await InterruptibleRun.run { () async throws -> ClusterRunOutcome<W.J.Output> in
+            let started = ContinuousClock.now
+            return try await Cluster.withCluster(clusterOptions) { cluster in
+                var tally = ClusterRunOutcome<W.J.Output>(started: started, accumulator: workload.makeAccumulator())
+                let inputs = (0..<workload.taskCount).lazy.map { workload.input(at: $0) }
+                do {
+                    for try await result in cluster.map(W.J.self, inputs, ordered: ordered) {
+                        tally.record(result, keepOutputs: keepOutputs)
+                        printer.print(result)
+                        progress.advance()
+                    }
+                } catch {
+                    tally.error = error
+                }
+                tally.finished = ContinuousClock.now
+                tally.workers = cluster.statistics.workers
+                tally.retried = cluster.statistics.retriedTasks
+                return tally
+            }
+        }
+        progress.finish()
+        printer.finish()
+        try SummaryPrinter(
+            jobName: W.J.name,
+            taskCount: self.workload.taskCount,
+            toStandardError: self.options.format != .table
+        ).print(outcome: outcome, baseline: baseline)
+        if let error = outcome.error {
+            if let clusterError = error as? ClusterError, clusterError.code == .cancelled {
+                throw ExitCode(130)
+            }
+            throw ExitCode(outcome.failed > 0 || outcome.completed > 0 ? 1 : 2)
+        }
+        if outcome.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// Loads `--cluster`. When the user did not name a file and `./cluster.yaml` does not exist, runs on local
+    /// cores with the defaults; a named file that is missing or wrong is an error (exit 2).
+    static func loadConfiguration(_ options: RunOptions) throws -> ClusterConfiguration {
+        let path = options.cluster ?? "cluster.yaml"
+        do {
+            return try ClusterConfiguration.load(path: path)
+        } catch let error where error.code == .fileNotFound && options.cluster == nil {
+            return ClusterConfiguration()
+        } catch {
+            FileHandleOutput.standardError.write("fanout: \(error.description)\n")
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import FanoutJobs
+
+/// `fanout run sum-squares`: the classic `cpu_heavy(n)`, once per task.
+struct SumSquaresCommand: AsyncParsableCommand, Workload {
+    typealias J = SumSquares
+
+    static let configuration = CommandConfiguration(
+        commandName: "sum-squares",
+        abstract: "Sum i*i for i < n in every task: the classic cpu_heavy(n) (CPU-bound, equal tasks).",
+        discussion: "Example: fanout run sum-squares --tasks 64 --n 20000000 --speedup"
+    )
+
+    @Option(help: "Number of tasks.") var tasks: Int = 32
+    @Option(help: "Terms per task.") var n: UInt64 = 10_000_000
+    @OptionGroup var options: RunOptions
+
+    func validate() throws {
+        guard self.tasks >= 1 else { throw ValidationError("--tasks must be at least 1, got \(self.tasks)") }
+    }
+
+    var taskCount: Int { self.tasks }
+    func input(at index: Int) -> SumSquares.Input { SumSquares.Input(n: self.n) }
+    func describe(_ output: UInt64) -> String { "\(output)" }
+    func makeAccumulator() -> any WorkloadAccumulator<UInt64> { Check(n: self.n) }
+    func run() async throws { try await RunDriver(workload: self, options: self.options).run() }
+
+    /// Checks every task against the closed formula n(n-1)(2n-1)/6 (mod 2⁶⁴), computed without overflow.
+    private struct Check: WorkloadAccumulator {
+        let n: UInt64
+        var wrong = 0
+        var count = 0
+        mutating func add(index: Int, output: UInt64) {
+            self.count += 1
+            if output != SumSquaresCommand.closedForm(self.n) { self.wrong += 1 }
+        }
+        func summary() -> [String] {
+            [
+                "sum of i*i for i < \(self.n): \(SumSquaresCommand.closedForm(self.n)) (mod 2^64)",
+                "tasks checked against the closed formula: \(self.count - self.wrong) correct, \(self.wrong) wrong",
+            ]
+        }
+    }
+
+    /// n(n-1)(2n-1)/6 modulo 2⁶⁴, dividing before multiplying so nothing overflows before the final wrap.
+    static func closedForm(_ n: UInt64) -> UInt64 {
+        guard n > 0 else { return 0 }
+        var a = n
+        var b = n - 1
+        var c = 2 * n - 1
+        if a % 2 == 0 { a /= 2 } else { b /= 2 }
+        if a % 3 == 0 { a /= 3 } else if b % 3 == 0 { b /= 3 } else { c /= 3 }
+        return a &* b &* c
+    }
+}
