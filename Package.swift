@@ -33,7 +33,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Payload"],  // TEMP: until the compact coder lands
             swiftSettings: strictSettings
         ),
         // The Job protocol, the registry and the built-in kernels. Shared by coordinator and worker.
@@ -98,7 +97,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FanoutProtocolTests",
-            dependencies: ["FanoutProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "FanoutProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -114,7 +117,8 @@ let package = Package(
         .testTarget(
             name: "FanoutIntegrationTests",
             dependencies: [
-                "FanoutCoordinator", "FanoutJobs", "FanoutProtocol",
+                "FanoutCoordinator", "FanoutJobs", "FanoutProtocol", "FanoutWorker", "FanoutConfiguration",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -1,17 +1,17 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import FanoutProtocol
 
 /// Turns job inputs and outputs into the bytes carried inside task and result frames.
+///
+/// Uses the compact binary Codable format of ``CompactEncoder``: about ten times cheaper than JSON per task, which
+/// matters when a task itself costs microseconds. Decoding is bounded, so a hostile payload costs an error, not a
+/// crash.
 public enum PayloadCoder {
     /// Encodes a value.
     /// - Parameter value: The value.
     /// - Returns: Its bytes.
-    /// - Throws: When the value cannot be encoded.
+    /// - Throws: ``CompactCodingError`` when the value cannot be encoded.
     public static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(value))
+        try CompactEncoder().encode(value)
     }
 
     /// Decodes a value.
@@ -19,8 +19,8 @@ public enum PayloadCoder {
     ///   - type: The type to decode.
     ///   - bytes: Bytes from ``encode(_:)``.
     /// - Returns: The value.
-    /// - Throws: When the bytes are not a valid encoding of `type`.
+    /// - Throws: ``CompactCodingError`` when the bytes are not a valid encoding of `type`.
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
-        try JSONDecoder().decode(type, from: Data(bytes))
+        try CompactDecoder().decode(type, from: bytes)
     }
 }

@@ -68,7 +68,8 @@ extension CompactCoderTests {
                 let count = Int(random.next() % 40)
                 bytes = (0..<count).map { _ in
                     let draw = random.next()
-                    return draw & 1 == 0 ? UInt8(truncatingIfNeeded: draw >> 8) % 14 : UInt8(truncatingIfNeeded: draw >> 8)
+                    return draw & 1 == 0
+                        ? UInt8(truncatingIfNeeded: draw >> 8) % 14 : UInt8(truncatingIfNeeded: draw >> 8)
                 }
             } else {
                 bytes = seeds[Int(random.next() % UInt64(seeds.count))]

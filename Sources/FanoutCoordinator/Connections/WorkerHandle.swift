@@ -10,13 +10,23 @@ final class WorkerHandle: Sendable {
     let host: String
     /// Tasks the worker runs at once.
     let slots: Int
+    /// The worker's process id on its host.
+    let processID: Int32
     private let outbox: AsyncStream<WireMessage>.Continuation
     private let channel: any Channel
 
-    init(id: String, host: String, slots: Int, outbox: AsyncStream<WireMessage>.Continuation, channel: any Channel) {
+    init(
+        id: String,
+        host: String,
+        slots: Int,
+        processID: Int32,
+        outbox: AsyncStream<WireMessage>.Continuation,
+        channel: any Channel
+    ) {
         self.id = id
         self.host = host
         self.slots = slots
+        self.processID = processID
         self.outbox = outbox
         self.channel = channel
     }

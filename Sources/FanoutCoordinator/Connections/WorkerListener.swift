@@ -100,6 +100,7 @@ struct WorkerListener: Sendable {
                     id: accepted.welcome.workerID,
                     host: accepted.hello.hostName,
                     slots: max(1, accepted.hello.slots),
+                    processID: accepted.hello.processID,
                     outbox: outbox,
                     channel: connection.channel
                 )

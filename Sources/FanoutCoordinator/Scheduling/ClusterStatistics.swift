@@ -11,6 +11,8 @@ public final class ClusterStatistics: Sendable {
         public var host: String
         /// Tasks it runs at once.
         public var slots: Int
+        /// Its process id on its host.
+        public var processID: Int32
         /// Tasks it completed.
         public var completed: Int
         /// Time its jobs ran, in nanoseconds.
@@ -28,13 +30,14 @@ public final class ClusterStatistics: Sendable {
 
     init() {}
 
-    func update(worker id: String, host: String, slots: Int, completed: Int, busy: UInt64) {
+    func update(worker id: String, host: String, slots: Int, processID: Int32, completed: Int, busy: UInt64) {
         self.state.withLockedValue {
             let lost = $0.workers[id]?.lostReason
             $0.workers[id] = Worker(
                 id: id,
                 host: host,
                 slots: slots,
+                processID: processID,
                 completed: completed,
                 busyNanoseconds: busy,
                 lostReason: lost

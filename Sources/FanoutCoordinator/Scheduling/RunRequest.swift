@@ -1,5 +1,4 @@
 import FanoutProtocol
-import NIOConcurrencyHelpers
 
 /// One `map` call as the scheduler sees it: a job name, a lazy source of encoded inputs, and where results go.
 final class RunRequest: Sendable {
@@ -11,14 +10,15 @@ final class RunRequest: Sendable {
 
     let job: String
     let results: ResultChannel
-    /// Pulls the next input. Only the scheduler's task calls it, one call at a time.
-    private let pull: NIOLockedValueBox<@Sendable () -> Input?>
+    /// Pulls the next input. Only the scheduler's task calls it, one call at a time, so it needs no lock.
+    /// (Keeping a closure in a lock box is also a trap: every `inout` access re-wraps it in a thunk.)
+    private let pull: @Sendable () -> Input?
 
     init(job: String, results: ResultChannel, pull: @escaping @Sendable () -> Input?) {
         self.job = job
         self.results = results
-        self.pull = NIOLockedValueBox(pull)
+        self.pull = pull
     }
 
-    func nextInput() -> Input? { self.pull.withLockedValue { $0() } }
+    func nextInput() -> Input? { self.pull() }
 }

@@ -76,7 +76,14 @@ final class Scheduler: Sendable {
                 self.launchesPending.remove(handle.id)
                 self.workers[handle.id] = WorkerState(handle: handle)
                 self.order.append(handle.id)
-                self.statistics.update(worker: handle.id, host: handle.host, slots: handle.slots, completed: 0, busy: 0)
+                self.statistics.update(
+                    worker: handle.id,
+                    host: handle.host,
+                    slots: handle.slots,
+                    processID: handle.processID,
+                    completed: 0,
+                    busy: 0
+                )
                 self.logger.debug("worker joined", metadata: ["worker": "\(handle.id)", "host": "\(handle.host)"])
             case .completed(let workerID, let results):
                 self.complete(workerID: workerID, results: results)
@@ -140,6 +147,7 @@ final class Scheduler: Sendable {
                 worker: workerID,
                 host: worker.handle.host,
                 slots: worker.handle.slots,
+                processID: worker.handle.processID,
                 completed: worker.completed,
                 busy: worker.busyNanoseconds
             )

@@ -11,7 +11,11 @@ extension CompactDecodingState {
     }
 
     @inline(__always)
-    func readByte(_ position: inout Int, limit: Int, _ what: @autoclosure () -> String) throws(CompactCodingError)
+    func readByte(
+        _ position: inout Int,
+        limit: Int,
+        _ what: @autoclosure () -> String
+    ) throws(CompactCodingError)
         -> UInt8
     {
         guard position < limit else {
@@ -69,7 +73,11 @@ extension CompactDecodingState {
 
     /// Reads a byte count and checks that that many bytes are left before `limit`.
     @inline(__always)
-    func readLength(_ position: inout Int, limit: Int, _ what: @autoclosure () -> String) throws(CompactCodingError)
+    func readLength(
+        _ position: inout Int,
+        limit: Int,
+        _ what: @autoclosure () -> String
+    ) throws(CompactCodingError)
         -> Int
     {
         let start = position
@@ -238,11 +246,27 @@ extension CompactDecodingState {
             throw self.mismatch(at: start, expected: "String", found: tag)
         }
         let length = try self.readLength(&position, limit: limit, "a String")
-        guard let string = String(validating: self.bytes[position..<(position &+ length)], as: UTF8.self) else {
+        guard let string = self.makeString(from: position..<(position &+ length)) else {
             throw self.invalid(at: start, "a String is not valid UTF-8")
         }
         position &+= length
         return string
+    }
+
+    /// The string whose UTF-8 is `range` of the input, or `nil` if it is not valid UTF-8.
+    @inline(__always)
+    func makeString(from range: Range<Int>) -> String? {
+        self.bytes[range].withUnsafeBufferPointer { buffer in
+            // Checking for ASCII first is much cheaper than the general validator, and ASCII is the common case.
+            var combined: UInt8 = 0
+            for byte in buffer {
+                combined |= byte
+            }
+            if combined < 0x80 {
+                return String(decoding: buffer, as: UTF8.self)
+            }
+            return String(validating: buffer, as: UTF8.self)
+        }
     }
 
     func readBytes(_ position: inout Int, limit: Int) throws(CompactCodingError) -> [UInt8] {
@@ -300,7 +324,10 @@ extension CompactDecodingState {
         }
         // Every element takes at least one byte, which bounds what a caller may reserve for them.
         guard countValue <= lengthValue else {
-            throw self.invalid(at: start, "an unkeyed container declares \(countValue) elements in \(lengthValue) bytes")
+            throw self.invalid(
+                at: start,
+                "an unkeyed container declares \(countValue) elements in \(lengthValue) bytes"
+            )
         }
         guard countValue <= UInt64(max(0, self.limits.maximumCollectionCount)) else {
             throw CompactCodingError(
@@ -354,14 +381,16 @@ extension CompactDecodingState {
             guard let value = Int(exactly: value) else { return false }
             return CompactCodingKey.string(key.stringValue, isCanonicalDecimalOf: value)
         case .string(let start, let count):
-            let utf8 = key.stringValue.utf8
-            guard utf8.count == count else { return false }
-            var position = start
-            for byte in utf8 {
-                guard self.bytes[position] == byte else { return false }
-                position &+= 1
+            var stringValue = key.stringValue
+            return stringValue.withUTF8 { keyBytes in
+                guard keyBytes.count == count else { return false }
+                var index = 0
+                while index < count {
+                    guard self.bytes[start &+ index] == keyBytes[index] else { return false }
+                    index &+= 1
+                }
+                return true
             }
-            return true
         }
     }
 
@@ -372,7 +401,7 @@ extension CompactDecodingState {
             guard let value = Int(exactly: value) else { return nil }
             return Key(intValue: value) ?? Key(stringValue: String(value))
         case .string(let start, let count):
-            guard let string = String(validating: self.bytes[start..<(start &+ count)], as: UTF8.self) else {
+            guard let string = self.makeString(from: start..<(start &+ count)) else {
                 return nil
             }
             return Key(stringValue: string)

@@ -6,21 +6,32 @@
 final class CompactDecodingState {
     let bytes: ArraySlice<UInt8>
     let limits: CompactDecoder.Limits
-    /// One component per composite value being decoded; its count is the depth.
-    private var path: [CompactPathComponent] = []
+
+    // Exclusivity is unchecked on the hot properties: dynamic checks cost more than the accesses themselves, and no
+    // method here touches a property while another access to it is open.
+
+    /// The number of composite values being decoded.
+    @exclusivity(unchecked) private(set) var depth = 0
+    /// The path components of the values being decoded that have one, with the depth they were pushed at. Values
+    /// without a key (the top-level value) have none, so a flat struct is decoded without touching this array.
+    @exclusivity(unchecked) private var path: [(depth: Int, component: CompactPathComponent)] = []
     /// Per keyed-container depth: where the last lookup ended, so fields read in encoding order cost one step each.
-    private var cursors: [KeyedCursor] = []
+    /// The first few depths live inline, so a small payload allocates nothing for them.
+    @exclusivity(unchecked) private var cursor0 = KeyedCursor()
+    @exclusivity(unchecked) private var cursor1 = KeyedCursor()
+    @exclusivity(unchecked) private var cursor2 = KeyedCursor()
+    @exclusivity(unchecked) private var cursor3 = KeyedCursor()
+    @exclusivity(unchecked) private var deeperCursors: [KeyedCursor] = []
 
     private struct KeyedCursor {
         /// The start of the container the position belongs to; a hint from any other container is ignored.
-        var owner: Int
-        var position: Int
+        var owner = -1
+        var position = 0
     }
 
     init(bytes: ArraySlice<UInt8>, limits: CompactDecoder.Limits) {
         self.bytes = bytes
         self.limits = limits
-        self.path.reserveCapacity(8)
     }
 
     // MARK: Values
@@ -39,7 +50,12 @@ final class CompactDecodingState {
         return value
     }
 
-    /// Decodes a value at `position`, moving `position` past it.
+    /// Decodes a value at `position`, moving `position` past it: primitives directly, anything else through its
+    /// `init(from:)`.
+    ///
+    /// Compares metatypes instead of casting: the `Decoder` API calls us unspecialized, and a metatype comparison is
+    /// a pointer comparison where `as?` is a runtime call. (Nor does it return `T?` from a helper: that needs the
+    /// metadata of `Optional<T>`, another runtime call per value.)
     @inline(__always)
     func decodeValue<T: Decodable>(
         _ type: T.Type,
@@ -47,50 +63,6 @@ final class CompactDecodingState {
         limit: Int,
         at component: @autoclosure () -> CompactPathComponent
     ) throws -> T {
-        if let value = try self.readIfPrimitive(T.self, &position, limit: limit) {
-            return value
-        }
-        return try self.decodeComposite(T.self, &position, limit: limit, at: component())
-    }
-
-    private func decodeComposite<T: Decodable>(
-        _ type: T.Type,
-        _ position: inout Int,
-        limit: Int,
-        at component: CompactPathComponent
-    ) throws -> T {
-        // The value's extent is known before its `init(from:)` runs, so however much of it that reads, the parent
-        // continues right after it.
-        let end = try self.skipValue(at: position, limit: limit)
-        guard self.path.count < self.limits.maximumDepth else {
-            throw CompactCodingError(
-                code: .tooDeep,
-                message: "values are nested more than \(self.limits.maximumDepth) levels deep",
-                byteOffset: self.offset(position)
-            )
-        }
-        self.path.append(component)
-        defer { _ = self.path.popLast() }
-        let value: T
-        do {
-            value = try T(from: CompactValueDecoder(state: self, position: position, limit: end))
-        } catch {
-            throw CompactCodingError.wrapping(error, at: self.codingPath)
-        }
-        position = end
-        return value
-    }
-
-    /// Reads `T` directly if it is one of the types the format stores directly; `nil` if it is not.
-    ///
-    /// Compares metatypes instead of casting: the `Decoder` API calls us unspecialized, and a metatype comparison is
-    /// a pointer comparison where `as?` is a runtime call.
-    @inline(__always)
-    private func readIfPrimitive<T: Decodable>(
-        _ type: T.Type,
-        _ position: inout Int,
-        limit: Int
-    ) throws(CompactCodingError) -> T? {
         if T.self == String.self {
             return unsafeBitCast(try self.readString(&position, limit: limit), to: T.self)
         } else if T.self == Int.self {
@@ -119,11 +91,53 @@ final class CompactDecodingState {
             return unsafeBitCast(try self.readInteger(UInt16.self, &position, limit: limit), to: T.self)
         } else if T.self == Int16.self {
             return unsafeBitCast(try self.readInteger(Int16.self, &position, limit: limit), to: T.self)
-        } else if T.self == [UInt8].self, position < limit, self.bytes[position] == CompactTag.bytes {
+        } else if ObjectIdentifier(T.self) == CompactTag.byteArrayType, position < limit,
+            self.bytes[position] == CompactTag.bytes
+        {
             // `[UInt8]` written element by element (by another encoder) takes the general path.
             return unsafeBitCast(try self.readBytes(&position, limit: limit), to: T.self)
         }
-        return nil
+        return try self.decodeComposite(T.self, &position, limit: limit, at: component())
+    }
+
+    private func decodeComposite<T: Decodable>(
+        _ type: T.Type,
+        _ position: inout Int,
+        limit: Int,
+        at component: CompactPathComponent
+    ) throws -> T {
+        // The value's extent is known before its `init(from:)` runs, so however much of it that reads, the parent
+        // continues right after it.
+        let end = try self.skipValue(at: position, limit: limit)
+        guard self.depth < self.limits.maximumDepth else {
+            throw CompactCodingError(
+                code: .tooDeep,
+                message: "values are nested more than \(self.limits.maximumDepth) levels deep",
+                byteOffset: self.offset(position)
+            )
+        }
+        self.depth &+= 1
+        let hasComponent: Bool
+        if case .none = component {
+            hasComponent = false
+        } else {
+            self.path.append((self.depth, component))
+            hasComponent = true
+        }
+        defer {
+            if hasComponent {
+                _ = self.path.popLast()
+            }
+            self.depth &-= 1
+        }
+        let value: T
+        do {
+            value = try T(from: CompactValueDecoder(state: self, position: position, limit: end))
+        } catch {
+            throw CompactCodingError.wrapping(error, at: self.codingPath)
+        }
+        position = end
+        return value
     }
 
     /// Whether `type` is an `Optional`.
@@ -135,42 +149,51 @@ final class CompactDecodingState {
 
     /// The coding path of the value being decoded.
     var codingPath: [any CodingKey] {
-        self.codingPath(prefix: self.path.count)
+        self.codingPath(prefix: self.depth)
     }
 
-    /// The coding path of the first `count` values being decoded.
-    func codingPath(prefix count: Int) -> [any CodingKey] {
+    /// The coding path of the outermost `depth` values being decoded.
+    func codingPath(prefix depth: Int) -> [any CodingKey] {
         var keys: [any CodingKey] = []
-        for component in self.path.prefix(count) {
-            component.append(to: &keys)
+        for entry in self.path where entry.depth <= depth {
+            entry.component.append(to: &keys)
         }
         return keys
-    }
-
-    /// The current depth: the number of composite values being decoded.
-    var depth: Int {
-        self.path.count
     }
 
     /// Where to start looking for the next key in the keyed container starting at `owner`.
     @inline(__always)
     func cursor(slot: Int, owner: Int) -> Int {
-        if slot < self.cursors.count, self.cursors[slot].owner == owner {
-            return self.cursors[slot].position
+        let cursor: KeyedCursor
+        switch slot {
+        case 0: cursor = self.cursor0
+        case 1: cursor = self.cursor1
+        case 2: cursor = self.cursor2
+        case 3: cursor = self.cursor3
+        default:
+            let index = slot &- 4
+            guard index < self.deeperCursors.count else { return owner }
+            cursor = self.deeperCursors[index]
         }
-        return owner
+        return cursor.owner == owner ? cursor.position : owner
     }
 
     @inline(__always)
     func setCursor(slot: Int, owner: Int, position: Int) {
-        if slot < self.cursors.count {
-            self.cursors[slot] = KeyedCursor(owner: owner, position: position)
-            return
+        let cursor = KeyedCursor(owner: owner, position: position)
+        switch slot {
+        case 0: self.cursor0 = cursor
+        case 1: self.cursor1 = cursor
+        case 2: self.cursor2 = cursor
+        case 3: self.cursor3 = cursor
+        default:
+            // Slots are bounded by the depth limit, so this array stays small.
+            let index = slot &- 4
+            while self.deeperCursors.count <= index {
+                self.deeperCursors.append(KeyedCursor())
+            }
+            self.deeperCursors[index] = cursor
         }
-        while self.cursors.count < slot {
-            self.cursors.append(KeyedCursor(owner: -1, position: 0))
-        }
-        self.cursors.append(KeyedCursor(owner: owner, position: position))
     }
 
     // MARK: Errors

@@ -31,7 +31,7 @@
 /// `encodeNil(forKey:)` has a nil entry. A value whose `encode(to:)` encodes nothing is an empty keyed container.
 ///
 /// For example `struct Point: Codable { var x: Int; var y: Int }` with `x: 1, y: -2` is
-/// `0A 0A 02 78 04 02 02 79 04 03`: keyed container of 10 bytes; key "x", signed 1; key "y", signed -2.
+/// `0A 08 02 78 04 02 02 79 04 03`: keyed container of 8 bytes; key "x", signed 1; key "y", signed -2.
 ///
 /// ## Performance
 ///

@@ -20,7 +20,9 @@ final class CompactEncodingState {
         var id: Int
         var kind: Kind
         var depth: Int
-        var component: PathComponent
+        /// Whether the frame has an entry in `components` (values and containers without a key of their own have
+        /// none, which keeps the common case free of existential copies).
+        var hasComponent: Bool
         /// For containers: where the length placeholder is.
         var headerOffset: Int = 0
         /// For unkeyed containers: elements written so far.
@@ -33,18 +35,29 @@ final class CompactEncodingState {
         var holdsSingleValue: Bool = false
     }
 
+    // Exclusivity is unchecked on the hot properties: dynamic checks cost more than the writes themselves, and no
+    // method here touches a property while another access to it is open.
+
     /// The output so far.
-    var bytes: [UInt8]
-    private var frames: [Frame] = []
-    private var nextFrameID = 1
+    @exclusivity(unchecked) var bytes: [UInt8]
+    @exclusivity(unchecked) private var frames: [Frame] = []
+    /// The path components of the frames that have one, innermost last.
+    @exclusivity(unchecked) private var components: [(frameID: Int, component: PathComponent)] = []
+    @exclusivity(unchecked) private var nextFrameID = 1
     /// The first misuse found inside a non-throwing `Encoder` method, reported when encoding ends.
     private(set) var pendingError: CompactCodingError?
     private let maximumDepth: Int
 
+    /// The capacity reserved up front for a fresh buffer, so a small payload is written without regrowing.
+    private static let initialCapacity = 64
+
     init(bytes: [UInt8], maximumDepth: Int) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
-        self.frames.reserveCapacity(8)
+        if self.bytes.capacity < Self.initialCapacity {
+            self.bytes.reserveCapacity(Self.initialCapacity)
+        }
+        self.frames.reserveCapacity(4)
     }
 
     // MARK: Values
@@ -111,7 +124,7 @@ final class CompactEncodingState {
             self.writeUnsigned(UInt64(unsafeBitCast(value, to: UInt16.self)))
         } else if T.self == Int16.self {
             self.writeSigned(Int64(unsafeBitCast(value, to: Int16.self)))
-        } else if T.self == [UInt8].self {
+        } else if ObjectIdentifier(T.self) == CompactTag.byteArrayType {
             self.writeBytes(unsafeBitCast(value, to: [UInt8].self))
         } else {
             return false
@@ -184,9 +197,8 @@ final class CompactEncodingState {
 
     @inline(__always)
     func writeString(_ value: String) {
-        let utf8 = value.utf8
-        self.writeLengthPrefixed(tag: CompactTag.string, count: utf8.count)
-        self.appendUTF8(utf8)
+        self.writeLengthPrefixed(tag: CompactTag.string, count: value.utf8.count)
+        self.appendUTF8(value)
     }
 
     func writeBytes(_ value: [UInt8]) {
@@ -211,11 +223,9 @@ final class CompactEncodingState {
     }
 
     @inline(__always)
-    private func appendUTF8(_ utf8: String.UTF8View) {
-        let appended: Void? = utf8.withContiguousStorageIfAvailable { self.bytes.append(contentsOf: $0) }
-        if appended == nil {
-            self.bytes.append(contentsOf: utf8)
-        }
+    private func appendUTF8(_ string: String) {
+        var string = string
+        string.withUTF8 { self.bytes.append(contentsOf: $0) }
     }
 
     /// Writes an entry key: as an integer when the key is one (and spells it canonically), else as UTF-8.
@@ -229,15 +239,14 @@ final class CompactEncodingState {
             CompactVarint.append(CompactVarint.zigzag(Int64(intValue)), to: &self.bytes)
             return
         }
-        let utf8 = stringValue.utf8
-        let count = utf8.count
+        let count = stringValue.utf8.count
         if count <= CompactTag.maximumShortStringKeyLength {
             self.bytes.append(UInt8(truncatingIfNeeded: count &+ 1))
         } else {
             self.bytes.append(CompactTag.longStringKey)
             CompactVarint.append(UInt64(count), to: &self.bytes)
         }
-        self.appendUTF8(utf8)
+        self.appendUTF8(stringValue)
     }
 
     // MARK: Frames
@@ -247,15 +256,19 @@ final class CompactEncodingState {
     struct Mark {
         var byteCount: Int
         var frameCount: Int
+        var componentCount: Int
     }
 
     var mark: Mark {
-        Mark(byteCount: self.bytes.count, frameCount: self.frames.count)
+        Mark(byteCount: self.bytes.count, frameCount: self.frames.count, componentCount: self.components.count)
     }
 
     func rollBack(to mark: Mark) {
         if self.frames.count > mark.frameCount {
             self.frames.removeSubrange(mark.frameCount...)
+        }
+        if self.components.count > mark.componentCount {
+            self.components.removeSubrange(mark.componentCount...)
         }
         if self.bytes.count > mark.byteCount {
             self.bytes.removeSubrange(mark.byteCount...)
@@ -294,7 +307,7 @@ final class CompactEncodingState {
             )
         }
         let id = self.makeFrameID()
-        self.frames.append(Frame(id: id, kind: .slot, depth: depth, component: component))
+        self.frames.append(Frame(id: id, kind: .slot, depth: depth, hasComponent: self.record(component, for: id)))
         return id
     }
 
@@ -349,7 +362,10 @@ final class CompactEncodingState {
         let depth = parent.depth &+ 1
         guard depth <= self.maximumDepth else {
             self.recordError(
-                CompactCodingError(code: .tooDeep, message: "values are nested more than \(self.maximumDepth) levels deep")
+                CompactCodingError(
+                    code: .tooDeep,
+                    message: "values are nested more than \(self.maximumDepth) levels deep"
+                )
             )
             return 0
         }
@@ -409,10 +425,11 @@ final class CompactEncodingState {
 
     /// The coding path of frame `frameID` (or of the innermost frame if it is gone).
     func codingPath(through frameID: Int) -> [any CodingKey] {
-        let end = self.index(of: frameID).map { $0 &+ 1 } ?? self.frames.count
+        // Frame ids grow from the bottom of the stack up, so the frames through `frameID` are those with smaller ids.
+        let lastID = self.index(of: frameID) == nil ? Int.max : frameID
         var path: [any CodingKey] = []
-        for frame in self.frames[..<end] {
-            frame.component.append(to: &path)
+        for entry in self.components where entry.frameID <= lastID {
+            entry.component.append(to: &path)
         }
         return path
     }
@@ -424,7 +441,7 @@ final class CompactEncodingState {
 
     private func pushContainer(kind: Frame.Kind, depth: Int, component: PathComponent) -> Int {
         let id = self.makeFrameID()
-        var frame = Frame(id: id, kind: kind, depth: depth, component: component)
+        var frame = Frame(id: id, kind: kind, depth: depth, hasComponent: self.record(component, for: id))
         if kind == .keyed {
             self.appendPair(CompactTag.keyed, 0)
             frame.headerOffset = self.bytes.count &- 1
@@ -435,6 +452,16 @@ final class CompactEncodingState {
         }
         self.frames.append(frame)
         return id
+    }
+
+    /// Stores `component` for frame `id` if there is one; returns whether it did.
+    @inline(__always)
+    private func record(_ component: PathComponent, for id: Int) -> Bool {
+        if case .none = component {
+            return false
+        }
+        self.components.append((id, component))
+        return true
     }
 
     private func makeFrameID() -> Int {
@@ -458,6 +485,9 @@ final class CompactEncodingState {
     /// Closes every frame above `index`, innermost first.
     private func closeFrames(above index: Int) {
         while self.frames.count > index &+ 1, let frame = self.frames.popLast() {
+            if frame.hasComponent {
+                _ = self.components.popLast()
+            }
             switch frame.kind {
             case .slot:
                 if frame.childID == 0 && !frame.holdsSingleValue {

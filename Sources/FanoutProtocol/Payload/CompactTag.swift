@@ -20,6 +20,10 @@ enum CompactTag {
     /// The longest string key whose length fits the first byte, stored as `length + 1`.
     static let maximumShortStringKeyLength = 0xFD
 
+    /// `[UInt8]`, which has a tag of its own. Kept as an identifier because fetching the metadata of a generic type
+    /// instance costs a runtime call each time, and the coders compare against it for every composite value.
+    static let byteArrayType = ObjectIdentifier([UInt8].self)
+
     /// A name for `tag`, for error messages.
     static func name(_ tag: UInt8) -> String {
         switch tag {

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+extension IntegrationSuite {
+    private static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "fanout-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("fanout run --format jsonl prints one object per task with task, worker, host and result")
+    func jsonLinesOutput() throws {
+        let fanout = try Self.product("fanout")
+        let output = try ProcessHarness.run(
+            fanout,
+            ["run", "primes", "--limit", "1000", "--tasks", "4", "--workers", "2", "--format", "jsonl"],
+            directory: try Self.temporaryDirectory()
+        )
+        #expect(output.status == 0, "\(output.standardError)")
+        let lines = output.standardOutput.split(separator: "\n")
+        #expect(lines.count == 4)
+        var tasks: [Int] = []
+        var total = 0
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            tasks.append(try #require(object["task"] as? Int))
+            #expect((object["worker"] as? String)?.hasPrefix("local-") == true)
+            #expect(object["host"] is String)
+            total += try #require(object["result"] as? Int)
+        }
+        #expect(tasks.sorted() == [0, 1, 2, 3])
+        #expect(total == 168)
+        #expect(output.standardError.contains("primes below 1000: 168"))
+    }
+
+    @Test("fanout run --speedup prints sequential and parallel times, the speedup and a result check")
+    func speedupReport() throws {
+        let output = try ProcessHarness.run(
+            try Self.product("fanout"),
+            ["run", "sum-squares", "--tasks", "8", "--n", "200000", "--workers", "2", "--speedup", "--summary-only"],
+            directory: try Self.temporaryDirectory()
+        )
+        #expect(output.status == 0, "\(output.standardError)")
+        #expect(output.standardOutput.contains("sequential (1 thread, in this process):"))
+        #expect(output.standardOutput.contains("speedup:"))
+        #expect(output.standardOutput.contains("results identical to the sequential run: yes"))
+        #expect(output.standardOutput.contains("8 correct, 0 wrong"))
+    }
+
+    @Test("a bad cluster file exits 2 naming file, line, column and field")
+    func badClusterFileExitsTwo() throws {
+        let directory = try Self.temporaryDirectory()
+        let path = directory + "/bad.yaml"
+        try "scheduling:\n  prefech: 4\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let output = try ProcessHarness.run(
+            try Self.product("fanout"),
+            ["run", "noop", "--tasks", "3", "--cluster", path]
+        )
+        #expect(output.status == 2)
+        #expect(output.standardError.contains("bad.yaml:2:3: field 'scheduling.prefech'"))
+        #expect(output.standardError.contains("did you mean 'prefetch'"))
+    }
+
+    @Test("usage errors exit 2; a failed task exits 1; a named missing cluster file exits 2")
+    func exitStatuses() throws {
+        let fanout = try Self.product("fanout")
+        let directory = try Self.temporaryDirectory()
+        #expect(try ProcessHarness.run(fanout, ["run", "primes", "--tasks", "0"]).status == 2)
+        #expect(try ProcessHarness.run(fanout, ["run", "no-such-job"]).status == 2)
+        #expect(try ProcessHarness.run(fanout, ["run", "noop", "--cluster", directory + "/missing.yaml"]).status == 2)
+        let failed = try ProcessHarness.run(
+            fanout,
+            ["run", "mandelbrot", "--width", "4", "--height", "2", "--output", "/nonexistent-dir/x.pgm", "--workers", "1"],
+            directory: directory
+        )
+        #expect(failed.status != 0)
+        #expect(failed.standardError.contains("/nonexistent-dir/x.pgm"))
+        let help = try ProcessHarness.run(fanout, ["run", "primes", "--help"])
+        #expect(help.status == 0)
+        #expect(help.standardOutput.contains("--limit"))
+    }
+}

@@ -1,0 +1,140 @@
+import FanoutCoordinator
+import FanoutJobs
+import FanoutProtocol
+import FanoutWorker
+import NIOCore
+import NIOPosix
+import Testing
+
+extension IntegrationSuite {
+    /// Connects to the coordinator, sends `bytes`, and waits for the coordinator to close the connection.
+    /// - Returns: Whether the coordinator closed it within `seconds`.
+    private static func sendRaw(_ bytes: [UInt8], port: Int, halfClose: Bool = false, seconds: Int64 = 5) async throws
+        -> Bool
+    {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true)
+                    )
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(bytes: bytes))
+            if halfClose { outbound.finish() }
+            return try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    do {
+                        for try await _ in inbound {}
+                    } catch {}
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(seconds))
+                    return false
+                }
+                let closed = try await group.next() ?? false
+                group.cancelAll()
+                return closed
+            }
+        }
+    }
+
+    /// Speaks the real protocol but answers the challenge with a made-up proof.
+    private static func wrongSecretClient(port: Int, digest: String) async throws -> [WireMessage] {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.wrapForWireProtocol(maximumFrameBytes: 1 << 20) }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            let hello = Hello(
+                binaryDigest: digest,
+                hostName: "intruder",
+                processID: 1,
+                slots: 8,
+                workerID: "intruder",
+                nonce: RunSecret.nonce()
+            )
+            try await outbound.write(.hello(hello))
+            var received: [WireMessage] = []
+            var answered = false
+            do {
+                for try await message in inbound {
+                    received.append(message)
+                    if case .challenge = message, !answered {
+                        answered = true
+                        try await outbound.write(.authenticate(Authenticate(proof: RunSecret.random().bytes)))
+                    }
+                }
+            } catch {}
+            return received
+        }
+    }
+
+    @Test("oversized, truncated and garbage frames and a wrong secret each cost only their own connection")
+    func hostileConnectionsDoNotHarmTheRun() async throws {
+        let digest = try BinaryDigest.ofFile(atPath: try Self.product("fanout-worker"))
+        let inputs = Array(repeating: UInt32(20), count: 100)
+        let (indices, workers, closures, intruderMessages) = try await Cluster.withCluster(
+            try Self.options(workers: 2)
+        ) { cluster in
+            var indices: [Int] = []
+            var closures: [String: Bool] = [:]
+            var intruderMessages: [WireMessage] = []
+            for try await result in cluster.map(Sleep.self, inputs) {
+                indices.append(result.index)
+                guard indices.count == 10 else { continue }
+                // Mid-run, while real workers hold tasks.
+                var oversized: [UInt8] = [0x7F, 0xFF, 0xFF, 0xFF]
+                oversized += Array(repeating: 0xAB, count: 64)
+                closures["oversized"] = try await Self.sendRaw(oversized, port: cluster.port)
+                closures["truncated"] = try await Self.sendRaw(
+                    [0, 0, 0, 100, 1, 0x46, 0x4E],
+                    port: cluster.port,
+                    halfClose: true
+                )
+                var generator = SystemRandomNumberGenerator()
+                let garbage = (0..<256).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                closures["garbage"] = try await Self.sendRaw([0, 0, 0, 250] + garbage, port: cluster.port)
+                closures["bad-magic"] = try await Self.sendRaw(
+                    [0, 0, 0, 8, 1, 0xDE, 0xAD, 0xBE, 0xEF, 0, 1, 0],
+                    port: cluster.port
+                )
+                intruderMessages = try await Self.wrongSecretClient(port: cluster.port, digest: digest)
+            }
+            return (indices, cluster.statistics.workers, closures, intruderMessages)
+        }
+        #expect(Set(indices) == Set(0..<100))
+        #expect(indices.count == 100)
+        #expect(closures == ["oversized": true, "truncated": true, "garbage": true, "bad-magic": true])
+        // The intruder got the coordinator's challenge and nothing else: no welcome, no task.
+        #expect(intruderMessages.count == 1)
+        if case .challenge = intruderMessages.first {} else { Issue.record("expected only a challenge") }
+        #expect(workers.map(\.id).sorted() == ["local-1", "local-2"])
+    }
+
+    @Test("a worker with the wrong secret refuses a coordinator it cannot verify")
+    func workerRejectsCoordinatorWithoutSecret() async throws {
+        try await Cluster.withCluster(try Self.options(workers: 1)) { cluster in
+            let worker = Worker(
+                configuration: WorkerConfiguration(
+                    coordinatorHost: "127.0.0.1",
+                    coordinatorPort: cluster.port,
+                    secret: RunSecret.random(),
+                    slots: 1,
+                    binaryDigest: try BinaryDigest.ofFile(atPath: try Self.product("fanout-worker")),
+                    connectTimeoutSeconds: 5
+                )
+            )
+            do {
+                _ = try await worker.run()
+                Issue.record("the worker should not have joined")
+            } catch let error as ProtocolError {
+                #expect(error.code == .authenticationFailed)
+            }
+        }
+    }
+}

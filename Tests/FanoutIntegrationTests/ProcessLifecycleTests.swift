@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+extension IntegrationSuite {
+    /// Starts `fanout run sleep` with 2 workers and waits until both worker processes exist and results flow.
+    private static func startLongRun(directory: String) throws -> (Process, [Int32], Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
+        process.arguments = ["run", "sleep", "--tasks", "5000", "--milliseconds", "20", "--workers", "2", "--format", "jsonl"]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // The first result line means both sides are up.
+        var seen = Data()
+        while !seen.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        var workers: [Int32] = []
+        let start = ContinuousClock.now
+        while workers.count < 2 && ContinuousClock.now - start < .seconds(10) {
+            workers = ProcessHarness.children(of: process.processIdentifier)
+            usleep(10_000)
+        }
+        return (process, workers, out)
+    }
+
+    @Test("workers exit within 2 s after their coordinator is killed with SIGKILL")
+    func workersExitWhenCoordinatorDies() throws {
+        let directory = NSTemporaryDirectory()
+        let (process, workers, out) = try Self.startLongRun(directory: directory)
+        #expect(workers.count == 2)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let took = ProcessHarness.waitForExit(of: workers, timeout: .seconds(2))
+        #expect(took != nil, "workers \(workers) still running 2 s after the coordinator died")
+        try? out.fileHandleForReading.close()
+    }
+
+    @Test("Ctrl-C (SIGINT) stops the run, exits 130 and leaves no worker behind")
+    func interruptLeavesNoProcess() throws {
+        let (process, workers, out) = try Self.startLongRun(directory: NSTemporaryDirectory())
+        #expect(workers.count == 2)
+        // Keep draining stdout so the coordinator never blocks on a full pipe.
+        let drain = Thread { _ = out.fileHandleForReading.readDataToEndOfFile() }
+        drain.start()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(ProcessHarness.waitForExit(of: workers, timeout: .seconds(5)) != nil)
+    }
+}
