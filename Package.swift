@@ -91,7 +91,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "UserDefinedJob",
-            dependencies: ["FanoutCoordinator", "FanoutJobs"],
+            dependencies: ["FanoutCoordinator", "FanoutJobs", "FanoutWorker"],
             path: "Examples/UserDefinedJob",
             swiftSettings: strictSettings
         ),

@@ -33,9 +33,14 @@ struct SlotThreads {
                         outcome = .failure("\(error)")
                     }
                     let elapsed = ContinuousClock.now - start
-                    let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+                    let nanoseconds =
+                        elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
                     outbox.append(
-                        TaskCompletion(taskID: item.taskID, outcome: outcome, busyNanoseconds: UInt64(max(0, nanoseconds)))
+                        TaskCompletion(
+                            taskID: item.taskID,
+                            outcome: outcome,
+                            busyNanoseconds: UInt64(max(0, nanoseconds))
+                        )
                     )
                     queue.finished()
                 }

@@ -160,7 +160,9 @@ public struct Worker: Sendable {
         lastHeard: NIOLockedValueBox<ContinuousClock.Instant>
     ) async throws -> Ending {
         while true {
-            guard let message = try await messages.next() else { return .connectionLost("the coordinator closed the connection") }
+            guard let message = try await messages.next() else {
+                return .connectionLost("the coordinator closed the connection")
+            }
             lastHeard.withLockedValue { $0 = ContinuousClock.now }
             switch message {
             case .taskBatch(let batch):

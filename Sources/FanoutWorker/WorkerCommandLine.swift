@@ -83,7 +83,9 @@ public enum WorkerCommandLine {
                 print(Self.usage)
                 return .shutdown
             case "--version":
-                print("fanout-worker protocol \(ProtocolConstants.version) sha256 \(BinaryDigest.ofCurrentExecutable())")
+                print(
+                    "fanout-worker protocol \(ProtocolConstants.version) sha256 \(BinaryDigest.ofCurrentExecutable())"
+                )
                 return .shutdown
             case "--connect", "--slots", "--id", "--max-frame-bytes", "--connect-timeout":
                 guard let value = remaining.popFirst() else { return fail("\(argument) needs a value") }
@@ -121,7 +123,9 @@ public enum WorkerCommandLine {
         }
         guard let host, let port else { return fail("--connect HOST:PORT is required") }
         guard let line = Self.readLineFromStandardInput(), let secret = RunSecret(hexEncoded: line) else {
-            Self.printError("fanout-worker: expected the run secret (hex, at least 16 bytes) on the first line of stdin")
+            Self.printError(
+                "fanout-worker: expected the run secret (hex, at least 16 bytes) on the first line of stdin"
+            )
             return .usage
         }
         Self.exitWhenStandardInputCloses()

@@ -70,7 +70,10 @@ extension IntegrationSuite {
         #expect(try ProcessHarness.run(fanout, ["run", "noop", "--cluster", directory + "/missing.yaml"]).status == 2)
         let failed = try ProcessHarness.run(
             fanout,
-            ["run", "mandelbrot", "--width", "4", "--height", "2", "--output", "/nonexistent-dir/x.pgm", "--workers", "1"],
+            [
+                "run", "mandelbrot", "--width", "4", "--height", "2", "--output", "/nonexistent-dir/x.pgm", "--workers",
+                "1",
+            ],
             directory: directory
         )
         #expect(failed.status != 0)
@@ -78,5 +81,16 @@ extension IntegrationSuite {
         let help = try ProcessHarness.run(fanout, ["run", "primes", "--help"])
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("--limit"))
+    }
+}
+
+extension IntegrationSuite {
+    @Test("the Examples program runs its own job on 2 copies of itself and finds the known Collatz record")
+    func userDefinedJobExample() throws {
+        let output = try ProcessHarness.run(try Self.product("UserDefinedJob"), [])
+        #expect(output.status == 0, "\(output.standardError)")
+        #expect(output.standardOutput.contains("starts at 1723519: 556 steps"))
+        #expect(output.standardOutput.contains("on local-1"))
+        #expect(output.standardOutput.contains("on local-2"))
     }
 }

@@ -9,7 +9,12 @@ import Testing
 extension IntegrationSuite {
     /// Connects to the coordinator, sends `bytes`, and waits for the coordinator to close the connection.
     /// - Returns: Whether the coordinator closed it within `seconds`.
-    private static func sendRaw(_ bytes: [UInt8], port: Int, halfClose: Bool = false, seconds: Int64 = 5) async throws
+    private static func sendRaw(
+        _ bytes: [UInt8],
+        port: Int,
+        halfClose: Bool = false,
+        seconds: Int64 = 5
+    ) async throws
         -> Bool
     {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)

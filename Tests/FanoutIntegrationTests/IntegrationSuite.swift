@@ -11,8 +11,11 @@ import Testing
 struct IntegrationSuite {
     /// The directory holding the built products (`fanout`, `fanout-worker`) next to the test bundle.
     static var productsDirectory: String {
-        WorkerExecutable.besideCurrentExecutable(named: "x").path.split(separator: "/", omittingEmptySubsequences: false)
-            .dropLast().joined(separator: "/")
+        WorkerExecutable.besideCurrentExecutable(named: "x").path.split(
+            separator: "/",
+            omittingEmptySubsequences: false
+        )
+        .dropLast().joined(separator: "/")
     }
 
     static func product(_ name: String) throws -> String {
@@ -24,7 +27,10 @@ struct IntegrationSuite {
         return path
     }
 
-    static func options(workers: Int, configure: (inout ClusterConfiguration) -> Void = { _ in }) throws
+    static func options(
+        workers: Int,
+        configure: (inout ClusterConfiguration) -> Void = { _ in }
+    ) throws
         -> ClusterOptions
     {
         var configuration = ClusterConfiguration()

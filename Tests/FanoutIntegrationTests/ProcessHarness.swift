@@ -70,7 +70,12 @@ final class LockedData: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     private var done = false
-    func set(_ value: Data) { self.lock.withLock { self.data = value; self.done = true } }
+    func set(_ value: Data) {
+        self.lock.withLock {
+            self.data = value
+            self.done = true
+        }
+    }
     var isSet: Bool { self.lock.withLock { self.done } }
     var value: Data { self.lock.withLock { self.data } }
 }

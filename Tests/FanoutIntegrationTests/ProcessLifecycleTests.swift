@@ -6,7 +6,9 @@ extension IntegrationSuite {
     private static func startLongRun(directory: String) throws -> (Process, [Int32], Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
-        process.arguments = ["run", "sleep", "--tasks", "5000", "--milliseconds", "20", "--workers", "2", "--format", "jsonl"]
+        process.arguments = [
+            "run", "sleep", "--tasks", "5000", "--milliseconds", "20", "--workers", "2", "--format", "jsonl",
+        ]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe()
         process.standardOutput = out

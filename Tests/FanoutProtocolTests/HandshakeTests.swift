@@ -157,7 +157,10 @@ struct HandshakeTests {
 
     @Test func anyDigestIsAcceptedWhenNoneIsExpected() async throws {
         let hello = Self.hello(binaryDigest: "whatever")
-        let outcome = await Self.converse(expectedDigest: nil, worker: Self.realWorker(secret: Self.secret, hello: hello))
+        let outcome = await Self.converse(
+            expectedDigest: nil,
+            worker: Self.realWorker(secret: Self.secret, hello: hello)
+        )
         #expect(try outcome.coordinator.get().hello.binaryDigest == "whatever")
         #expect(try outcome.worker.get().workerID == "assigned-launch-7")
     }
@@ -170,7 +173,9 @@ struct HandshakeTests {
         let hello = Self.hello()
         let outcome = await Self.converse { receive, send in
             try await send(.hello(hello))
-            guard case .challenge(let challenge) = try await receive() else { throw ProtocolError(.malformed, "no challenge") }
+            guard case .challenge(let challenge) = try await receive() else {
+                throw ProtocolError(.malformed, "no challenge")
+            }
             let proof = Self.otherSecret.proof(for: .worker, answering: challenge.nonce, with: hello.nonce)
             try await send(.authenticate(Authenticate(proof: proof)))
             _ = try await receive()
@@ -197,7 +202,9 @@ struct HandshakeTests {
         let hello = Self.hello()
         let outcome = await Self.converse { receive, send in
             try await send(.hello(hello))
-            guard case .challenge(let challenge) = try await receive() else { throw ProtocolError(.malformed, "no challenge") }
+            guard case .challenge(let challenge) = try await receive() else {
+                throw ProtocolError(.malformed, "no challenge")
+            }
             try await send(.authenticate(Authenticate(proof: challenge.proof)))
             _ = try await receive()
             throw ProtocolError(.connectionClosed, "coordinator hung up")

@@ -74,7 +74,9 @@ struct WorkerListener: Sendable {
     private func serve(_ connection: NIOAsyncChannel<WireMessage, WireMessage>) async {
         let peer = connection.channel.remoteAddress.map { "\($0)" } ?? "unknown peer"
         let settings = self.settings
-        let deadline = connection.channel.eventLoop.scheduleTask(in: .nanoseconds(settings.handshakeTimeout.nanoseconds)) {
+        let deadline = connection.channel.eventLoop.scheduleTask(
+            in: .nanoseconds(settings.handshakeTimeout.nanoseconds)
+        ) {
             connection.channel.close(promise: nil)
         }
         var handle: WorkerHandle?
@@ -177,7 +179,11 @@ struct WorkerListener: Sendable {
         self.usedIDs.withLockedValue { used in
             var id = hello.workerID
             if id.isEmpty || used.contains(id) {
-                id = "worker-\(self.anonymousCounter.withLockedValue { $0 += 1; return $0 })"
+                let number = self.anonymousCounter.withLockedValue { counter in
+                    counter += 1
+                    return counter
+                }
+                id = "worker-\(number)"
             }
             used.insert(id)
             return id

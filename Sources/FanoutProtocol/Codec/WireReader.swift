@@ -33,7 +33,10 @@ struct WireReader {
     mutating func readCount(_ what: StaticString, minimumElementBytes: Int) throws -> Int {
         let count = Int(try self.readInteger(UInt32.self, what))
         guard count <= self.buffer.readableBytes / max(minimumElementBytes, 1) else {
-            throw ProtocolError(.truncated, "\(what) claims \(count) elements, only \(self.buffer.readableBytes) bytes left")
+            throw ProtocolError(
+                .truncated,
+                "\(what) claims \(count) elements, only \(self.buffer.readableBytes) bytes left"
+            )
         }
         return count
     }

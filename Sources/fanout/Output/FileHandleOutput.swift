@@ -32,7 +32,9 @@ final class FileHandleOutput: @unchecked Sendable {
     func flush() {
         var offset = 0
         while offset < self.buffer.count {
-            let written = self.buffer[offset...].withUnsafeBytes { Glibc.write(self.descriptor, $0.baseAddress, $0.count) }
+            let written = self.buffer[offset...].withUnsafeBytes {
+                Glibc.write(self.descriptor, $0.baseAddress, $0.count)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 break

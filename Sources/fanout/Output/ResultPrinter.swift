@@ -71,7 +71,9 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
                 status = "failed"
                 value = failure.message
             }
-            let fields = ["\(result.index)", result.workerID, result.host, status, value, busyText, "\(result.attempts)"]
+            let fields = [
+                "\(result.index)", result.workerID, result.host, status, value, busyText, "\(result.attempts)",
+            ]
             self.out.write(fields.map(Self.csvEscape).joined(separator: ",") + "\n")
         }
     }

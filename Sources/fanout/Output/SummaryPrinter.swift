@@ -18,7 +18,9 @@ struct SummaryPrinter {
                 + "(\(String(decimals: Double(finished) / max(wall, 1e-9), 0)) tasks/s)"
         )
         if let first = outcome.firstResult {
-            lines.append("first result after \(String(decimals: Self.seconds(first - outcome.started), 3)) s (includes starting the workers)")
+            lines.append(
+                "first result after \(String(decimals: Self.seconds(first - outcome.started), 3)) s (includes starting the workers)"
+            )
         }
         if outcome.retried > 0 {
             lines.append("tasks reassigned after a worker was lost: \(outcome.retried)")

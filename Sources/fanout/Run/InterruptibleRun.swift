@@ -62,5 +62,10 @@ enum InterruptibleRun {
 private final class SignalCounter: @unchecked Sendable {
     private static let lock = DispatchQueue(label: "fanout.signals")
     nonisolated(unsafe) private static var count = 0
-    func increment() -> Int { Self.lock.sync { Self.count += 1; return Self.count } }
+    func increment() -> Int {
+        Self.lock.sync {
+            Self.count += 1
+            return Self.count
+        }
+    }
 }

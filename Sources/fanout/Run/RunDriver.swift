@@ -33,7 +33,11 @@ struct RunDriver<W: Workload> {
             baseline = try SequentialBaseline.measure(self.workload)
         }
 
-        let printer = ResultPrinter<W>(workload: self.workload, format: self.options.format, quiet: self.options.summaryOnly)
+        let printer = ResultPrinter<W>(
+            workload: self.workload,
+            format: self.options.format,
+            quiet: self.options.summaryOnly
+        )
         let progress = ProgressBar(total: self.workload.taskCount, enabled: FileHandleOutput.standardError.isTerminal)
         let workload = self.workload
         let ordered = self.options.ordered

@@ -27,7 +27,8 @@ struct RunOptions: ParsableArguments {
 
     @Flag(
         name: .long,
-        help: "First run every task sequentially in this process, then on the cluster; print both times and the speedup."
+        help:
+            "First run every task sequentially in this process, then on the cluster; print both times and the speedup."
     )
     var speedup = false
 

@@ -6,7 +6,8 @@ struct SequentialBaseline<Output: Sendable & Equatable>: Sendable {
     var failures: Int
     var wallTime: Duration
 
-    static func measure<W: Workload>(_ workload: W) throws -> SequentialBaseline<W.J.Output> where W.J.Output == Output {
+    static func measure<W: Workload>(_ workload: W) throws -> SequentialBaseline<W.J.Output>
+    where W.J.Output == Output {
         var outputs: [Output?] = []
         outputs.reserveCapacity(workload.taskCount)
         var failures = 0

@@ -69,7 +69,9 @@ struct MandelbrotCommand: AsyncParsableCommand, Workload {
                 offset += written
             }
             let inside = self.rows.reduce(0) { $0 + $1.pixels.filter { $0 == 0 }.count }
-            return ["wrote \(self.path) (\(self.width)x\(self.height), \(self.rows.count) rows, \(inside) pixels inside)"]
+            return [
+                "wrote \(self.path) (\(self.width)x\(self.height), \(self.rows.count) rows, \(inside) pixels inside)"
+            ]
         }
     }
 }

@@ -28,6 +28,8 @@ struct NoopCommand: AsyncParsableCommand, Workload {
     private struct Echo: WorkloadAccumulator {
         var wrong = 0
         mutating func add(index: Int, output: UInt64) { if output != UInt64(index) { self.wrong += 1 } }
-        func summary() -> [String] { ["outputs equal to their task index: \(self.wrong == 0 ? "all" : "\(self.wrong) wrong")"] }
+        func summary() -> [String] {
+            ["outputs equal to their task index: \(self.wrong == 0 ? "all" : "\(self.wrong) wrong")"]
+        }
     }
 }

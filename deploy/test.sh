@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds Fanout with its tests and runs every test. Usage: bash deploy/test.sh [extra `swift test` arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/require-packages.sh
+fanout_require_packages
+
+swift build --build-tests
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+swift test --skip-build "$@" 2>&1 | tee "$log" || status=$?
+passed=$(grep -cE '^✔ Test "' "$log" || true)
+failed=$(grep -cE '^✘ Test "' "$log" || true)
+skipped=$(grep -cE '^➜ Test "|skipped' "$log" || true)
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -eq 0 ] && [ "$failed" -ne 0 ]; then status=1; fi
+if [ "$passed" -eq 0 ]; then
+    echo "fanout: no test ran" >&2
+    status=1
+fi
+exit "$status"
