@@ -2,6 +2,14 @@ import FanoutJobs
 import FanoutProtocol
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The worker's execution threads: `slots` dedicated threads, each taking a task, running it, posting the result.
 struct SlotThreads {
     private let pool: NIOThreadPool
@@ -18,7 +26,7 @@ struct SlotThreads {
         for _ in 0..<slots {
             self.pool.submit { _ in
                 while let item = queue.take() {
-                    let start = ContinuousClock.now
+                    let start = Self.monotonicNanoseconds()
                     let outcome: TaskOutcome
                     do {
                         let output = try item.runner.run(item.input)
@@ -32,20 +40,19 @@ struct SlotThreads {
                     } catch {
                         outcome = .failure("\(error)")
                     }
-                    let elapsed = ContinuousClock.now - start
-                    let nanoseconds =
-                        elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-                    outbox.append(
-                        TaskCompletion(
-                            taskID: item.taskID,
-                            outcome: outcome,
-                            busyNanoseconds: UInt64(max(0, nanoseconds))
-                        )
-                    )
+                    let elapsed = Self.monotonicNanoseconds() &- start
+                    outbox.append(TaskCompletion(taskID: item.taskID, outcome: outcome, busyNanoseconds: elapsed))
                     queue.finished()
                 }
             }
         }
+    }
+
+    /// A cheap monotonic clock reading: `Duration` arithmetic costs more than a no-op task.
+    static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
     }
 
     /// Stops the threads once the queue is closed and running tasks end.

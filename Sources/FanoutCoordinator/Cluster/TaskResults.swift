@@ -29,6 +29,9 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
         private let pull: @Sendable () -> RunRequest.Input?
         private var run: RunRequest?
         private var pending: [UInt64: RawResult] = [:]
+        /// Results taken from the channel in one batch and not yet returned.
+        private var received: [RawResult] = []
+        private var receivedIndex = 0
         private var nextIndex: UInt64 = 0
 
         init(scheduler: Scheduler, known: Bool, ordered: Bool, pull: @escaping @Sendable () -> RunRequest.Input?) {
@@ -71,9 +74,18 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
             }
         }
 
-        private func receive(_ run: RunRequest) async throws -> RawResult? {
+        private mutating func receive(_ run: RunRequest) async throws -> RawResult? {
+            if self.receivedIndex < self.received.count {
+                defer { self.receivedIndex += 1 }
+                return self.received[self.receivedIndex]
+            }
             do {
-                return try await run.results.next()
+                if Task.isCancelled { throw CancellationError() }
+                self.received = try await run.results.nextBatch()
+                self.receivedIndex = 0
+                guard !self.received.isEmpty else { return nil }
+                self.receivedIndex = 1
+                return self.received[0]
             } catch is CancellationError {
                 self.scheduler.post(.abandoned(run))
                 throw ClusterError(.cancelled, "the run was cancelled")

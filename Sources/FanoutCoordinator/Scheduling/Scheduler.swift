@@ -124,7 +124,9 @@ final class Scheduler: Sendable {
         }
 
         mutating func complete(workerID: String, results: [TaskCompletion]) {
-            guard var worker = self.workers[workerID], let run = self.current else { return }
+            // Taken out and put back so the in-flight dictionary is mutated in place, not copied on write.
+            guard let run = self.current, var worker = self.workers.removeValue(forKey: workerID) else { return }
+            defer { self.workers[workerID] = worker }
             var delivered: [RawResult] = []
             delivered.reserveCapacity(results.count)
             for completion in results {
@@ -142,7 +144,6 @@ final class Scheduler: Sendable {
                     )
                 )
             }
-            self.workers[workerID] = worker
             self.statistics.update(
                 worker: workerID,
                 host: worker.handle.host,
@@ -197,7 +198,8 @@ final class Scheduler: Sendable {
                 self.pausedForConsumer = false
             }
             for workerID in self.order {
-                guard var worker = self.workers[workerID] else { continue }
+                guard var worker = self.workers.removeValue(forKey: workerID) else { continue }
+                defer { self.workers[workerID] = worker }
                 var room =
                     worker.capacity(
                         prefetch: self.settings.prefetch,
@@ -220,7 +222,6 @@ final class Scheduler: Sendable {
                 if !batch.isEmpty {
                     worker.handle.send(.taskBatch(TaskBatch(job: run.job, tasks: batch)))
                 }
-                self.workers[workerID] = worker
             }
             self.checkRunEnd(run)
         }
@@ -279,10 +280,10 @@ final class Scheduler: Sendable {
             guard let run = self.current else { return }
             self.runs.removeFirst()
             // Tasks still out belong to the finished run: drop them on the workers and forget them.
-            for (workerID, var worker) in self.workers where !worker.inFlight.isEmpty {
-                worker.handle.send(.cancel(CancelTasks(taskIDs: Array(worker.inFlight.keys))))
-                worker.inFlight.removeAll()
-                self.workers[workerID] = worker
+            for workerID in self.order {
+                guard let ids = self.workers[workerID]?.inFlight.keys, !ids.isEmpty else { continue }
+                self.workers[workerID]?.handle.send(.cancel(CancelTasks(taskIDs: Array(ids))))
+                self.workers[workerID]?.inFlight.removeAll()
             }
             run.results.finish(throwing: error)
             if self.current != nil { self.startRun() }
