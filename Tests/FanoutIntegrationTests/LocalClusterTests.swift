@@ -1,3 +1,4 @@
+import FanoutConfiguration
 import FanoutCoordinator
 import FanoutJobs
 import Testing
@@ -108,5 +109,33 @@ extension IntegrationSuite {
             #expect(error.code == .workerExecutable)
             #expect(error.message.contains("/nonexistent/fanout-worker"))
         }
+    }
+}
+
+extension IntegrationSuite {
+    @Test("an output too large for a frame fails that task only; the workers stay connected")
+    func oversizedOutputFailsOneTask() async throws {
+        let options = try Self.options(workers: 1) { $0.limits.maxFrameBytes = 4_096 }
+        let inputs = [
+            Mandelbrot.Input(row: 0, width: 100, height: 2, maximumIterations: 50),
+            Mandelbrot.Input(row: 0, width: 8_000, height: 2, maximumIterations: 50),
+            Mandelbrot.Input(row: 1, width: 100, height: 2, maximumIterations: 50),
+        ]
+        let (results, workers) = try await Cluster.withCluster(options) { cluster in
+            var results: [TaskResult<Mandelbrot.Row>] = []
+            for try await result in cluster.map(Mandelbrot.self, inputs, ordered: true) {
+                results.append(result)
+            }
+            return (results, cluster.statistics.workers)
+        }
+        #expect(results.map(\.index) == [0, 1, 2])
+        #expect(results[0].output?.pixels.count == 100)
+        #expect(results[2].output?.pixels.count == 100)
+        guard case .failure(let failure) = results[1].outcome else {
+            Issue.record("the 8,000-pixel row cannot fit in a 4,096-byte frame and must fail")
+            return
+        }
+        #expect(failure.message.contains("exceeds the frame limit"))
+        #expect(workers.count == 1 && workers[0].lostReason == nil)
     }
 }

@@ -58,6 +58,7 @@ public struct ClusterOptions: Sendable {
         settings.prefetch = self.configuration.scheduling.prefetch
         settings.maxRetries = self.configuration.scheduling.maxRetries
         settings.batchSize = self.configuration.scheduling.batchSize
+        settings.maximumFrameBytes = self.configuration.limits.maxFrameBytes
         return settings
     }
 }

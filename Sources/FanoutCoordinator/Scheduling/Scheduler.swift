@@ -208,15 +208,24 @@ final class Scheduler: Sendable {
                     ) - worker.inFlight.count
                 guard room > 0 else { continue }
                 var batch: [TaskAssignment] = []
+                var batchBytes = 0
+                let batchByteLimit = self.settings.maximumFrameBytes / 2
                 while room > 0 {
                     guard var task = self.nextTask(run: run) else { break }
+                    if !batch.isEmpty && batchBytes + task.input.count + 16 > batchByteLimit {
+                        worker.handle.send(.taskBatch(TaskBatch(job: run.job, tasks: batch)))
+                        batch.removeAll(keepingCapacity: true)
+                        batchBytes = 0
+                    }
                     task.attempts += 1
                     worker.inFlight[task.id] = task
                     batch.append(TaskAssignment(taskID: task.id, input: task.input))
+                    batchBytes += task.input.count + 16
                     room -= 1
                     if batch.count == self.settings.batchSize {
                         worker.handle.send(.taskBatch(TaskBatch(job: run.job, tasks: batch)))
                         batch.removeAll(keepingCapacity: true)
+                        batchBytes = 0
                     }
                 }
                 if !batch.isEmpty {
@@ -241,21 +250,28 @@ final class Scheduler: Sendable {
                 }
                 let id = self.nextTaskID
                 self.nextTaskID += 1
+                let failure: String
                 switch input {
                 case .encoded(let bytes):
-                    return PendingTask(id: id, input: bytes, attempts: 0)
+                    // Room for the frame header, the job name and this task's id and length.
+                    let limit = self.settings.maximumFrameBytes - 1024 - run.job.utf8.count
+                    if bytes.count <= limit { return PendingTask(id: id, input: bytes, attempts: 0) }
+                    failure =
+                        "input of \(bytes.count) bytes does not fit in a frame "
+                        + "(limits.max_frame_bytes = \(self.settings.maximumFrameBytes))"
                 case .unencodable(let reason):
-                    run.results.send([
-                        RawResult(
-                            index: id - self.runBase,
-                            workerID: "",
-                            host: "",
-                            outcome: .failure("input could not be encoded: \(reason)"),
-                            busyNanoseconds: 0,
-                            attempts: 0
-                        )
-                    ])
+                    failure = "input could not be encoded: \(reason)"
                 }
+                run.results.send([
+                    RawResult(
+                        index: id - self.runBase,
+                        workerID: "",
+                        host: "",
+                        outcome: .failure(failure),
+                        busyNanoseconds: 0,
+                        attempts: 0
+                    )
+                ])
             }
         }
 

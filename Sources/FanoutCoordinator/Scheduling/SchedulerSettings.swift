@@ -13,6 +13,10 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// The scheduler stops pulling inputs while this many results wait for the caller.
     public var resultBufferLimit: Int = 16_384
 
+    /// The frame limit both sides enforce (`limits.max_frame_bytes`). Batches stay under half of it, and a single
+    /// input that cannot fit in a frame fails as a task instead of breaking connections.
+    public var maximumFrameBytes: Int = 16 * 1024 * 1024
+
     /// Creates settings with the defaults.
     public init() {}
 }

@@ -83,6 +83,8 @@ public enum Mandelbrot: Job {
     ///   - height: Image height.
     /// - Returns: The file's bytes.
     public static func portableGraymap(rows: [Row], width: Int, height: Int) -> [UInt8] {
+        let width = max(0, width)
+        let height = max(0, height)
         var image = [UInt8](repeating: 0, count: width * height)
         for row in rows where (0..<height).contains(row.row) && row.pixels.count == width {
             image.replaceSubrange(row.row * width..<(row.row + 1) * width, with: row.pixels)

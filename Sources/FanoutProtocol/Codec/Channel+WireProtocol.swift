@@ -14,7 +14,9 @@ extension Channel {
                 maximumBufferSize: maximumFrameBytes + 4
             )
         )
-        try self.pipeline.syncOperations.addHandler(MessageToByteHandler(WireMessageEncoder()))
+        try self.pipeline.syncOperations.addHandler(
+            MessageToByteHandler(WireMessageEncoder(maximumFrameBytes: maximumFrameBytes))
+        )
         return try NIOAsyncChannel(
             wrappingChannelSynchronously: self,
             configuration: NIOAsyncChannel.Configuration(inboundType: WireMessage.self, outboundType: WireMessage.self)

@@ -51,14 +51,14 @@ extension WireMessage {
         case .taskBatch(let batch):
             buffer.writeInteger(Tag.taskBatch.rawValue)
             buffer.writeLengthPrefixed(batch.job)
-            buffer.writeInteger(UInt32(batch.tasks.count), endianness: .big)
+            buffer.writeInteger(UInt32(truncatingIfNeeded: batch.tasks.count), endianness: .big)
             for task in batch.tasks {
                 buffer.writeInteger(task.taskID, endianness: .big)
                 buffer.writeLengthPrefixed(task.input)
             }
         case .resultBatch(let batch):
             buffer.writeInteger(Tag.resultBatch.rawValue)
-            buffer.writeInteger(UInt32(batch.results.count), endianness: .big)
+            buffer.writeInteger(UInt32(truncatingIfNeeded: batch.results.count), endianness: .big)
             for result in batch.results {
                 buffer.writeInteger(result.taskID, endianness: .big)
                 buffer.writeInteger(result.busyNanoseconds, endianness: .big)
@@ -76,7 +76,7 @@ extension WireMessage {
             buffer.writeInteger(heartbeat.tasksInFlight, endianness: .big)
         case .cancel(let cancel):
             buffer.writeInteger(Tag.cancel.rawValue)
-            buffer.writeInteger(UInt32(cancel.taskIDs.count), endianness: .big)
+            buffer.writeInteger(UInt32(truncatingIfNeeded: cancel.taskIDs.count), endianness: .big)
             for id in cancel.taskIDs {
                 buffer.writeInteger(id, endianness: .big)
             }

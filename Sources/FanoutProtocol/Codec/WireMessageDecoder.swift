@@ -50,17 +50,33 @@ public struct WireMessageDecoder: ByteToMessageDecoder {
 }
 
 /// Encodes ``WireMessage``s as length-prefixed frames.
+///
+/// A message whose payload would exceed `maximumFrameBytes` is not sent: the write fails with `frameTooLarge`
+/// here, rather than the peer refusing the frame and dropping the connection.
 public struct WireMessageEncoder: MessageToByteEncoder {
     public typealias OutboundIn = WireMessage
 
+    /// The largest payload sent, in bytes.
+    public let maximumFrameBytes: Int
+
     /// Creates an encoder.
-    public init() {}
+    /// - Parameter maximumFrameBytes: The largest payload sent, in bytes.
+    public init(maximumFrameBytes: Int = ProtocolConstants.defaultMaximumFrameBytes) {
+        self.maximumFrameBytes = maximumFrameBytes
+    }
 
     public func encode(data: WireMessage, out: inout ByteBuffer) throws {
         let lengthIndex = out.writerIndex
         out.writeInteger(UInt32(0), endianness: .big)
         data.encode(into: &out)
         let length = out.writerIndex - lengthIndex - 4
+        guard length <= self.maximumFrameBytes else {
+            out.moveWriterIndex(to: lengthIndex)
+            throw ProtocolError(
+                .frameTooLarge,
+                "\(data.kind) message of \(length) bytes exceeds the frame limit of \(self.maximumFrameBytes) bytes"
+            )
+        }
         out.setInteger(UInt32(truncatingIfNeeded: length), at: lengthIndex, endianness: .big)
     }
 }

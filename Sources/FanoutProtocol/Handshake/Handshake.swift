@@ -31,6 +31,9 @@ public enum Handshake {
         guard case .hello(let hello) = try await Self.next(receive, expecting: "hello") else {
             throw ProtocolError(.unexpectedMessage, "expected hello")
         }
+        guard hello.magic == ProtocolConstants.magic else {
+            throw ProtocolError(.badMagic, "not a Fanout worker (magic 0x\(String(hello.magic, radix: 16)))")
+        }
         guard hello.protocolVersion == ProtocolConstants.version else {
             let error = ProtocolError(
                 .versionMismatch,

@@ -8,8 +8,8 @@ public struct RunSecret: Sendable, Equatable {
     /// The raw key bytes.
     public let bytes: [UInt8]
 
-    /// Creates a secret from raw bytes.
-    /// - Parameter bytes: At least 16 bytes.
+    /// Creates a secret from raw bytes. ``random()`` makes 32; fewer than 16 would make a weak secret.
+    /// - Parameter bytes: The key bytes.
     public init(bytes: [UInt8]) { self.bytes = bytes }
 
     /// Makes a fresh 32-byte random secret.
