@@ -10,9 +10,10 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
 swift test --skip-build "$@" 2>&1 | tee "$log" || status=$?
-passed=$(grep -cE '^✔ Test "' "$log" || true)
-failed=$(grep -cE '^✘ Test "' "$log" || true)
-skipped=$(grep -cE '^➜ Test "|skipped' "$log" || true)
+# Swift Testing prints one line per finished test: "✔ Test NAME passed after…" or "✘ Test NAME failed after…".
+passed=$(grep -aE '^✔ Test .* passed after' "$log" | grep -vc '^✔ Test run with' || true)
+failed=$(grep -aE '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)
+skipped=$(grep -aE '^➜ Test .* skipped' "$log" | grep -vc '^➜ Test run with' || true)
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -eq 0 ] && [ "$failed" -ne 0 ]; then status=1; fi
 if [ "$passed" -eq 0 ]; then

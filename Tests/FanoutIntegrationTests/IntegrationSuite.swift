@@ -54,6 +54,8 @@ struct IntegrationSuite {
         ordered: Bool = false
     ) async throws -> (results: [TaskResult<J.Output>], workers: [ClusterStatistics.Worker]) {
         try await Cluster.withCluster(try Self.options(workers: workers)) { cluster in
+            // Both workers must take part, so wait for them before the first task goes out.
+            try await cluster.waitForWorkers(workers)
             var results: [TaskResult<J.Output>] = []
             for try await result in cluster.map(J.self, inputs, ordered: ordered) {
                 results.append(result)

@@ -18,6 +18,7 @@ extension IntegrationSuite {
             #expect(result.output == expected[result.index], "task \(result.index)", sourceLocation: sourceLocation)
         }
         #expect(workers.count == 2, sourceLocation: sourceLocation)
+        #expect(workers.allSatisfy { $0.completed > 0 }, "every worker ran tasks", sourceLocation: sourceLocation)
         #expect(workers.allSatisfy { $0.processID > 0 }, sourceLocation: sourceLocation)
     }
 

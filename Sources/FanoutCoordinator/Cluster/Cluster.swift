@@ -139,6 +139,25 @@ public final class Cluster: Sendable {
         }
     }
 
+    /// Waits until at least `count` workers have joined, for callers that want to time the computation apart from
+    /// start-up, or to be sure every worker takes part.
+    /// - Parameters:
+    ///   - count: How many workers to wait for.
+    ///   - timeout: How long to wait at most.
+    /// - Throws: ``ClusterError`` with code `noWorkers` when fewer joined in time, naming how many did.
+    public func waitForWorkers(_ count: Int, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while self.statistics.workers.filter({ $0.lostReason == nil }).count < count {
+            guard ContinuousClock.now < deadline else {
+                throw ClusterError(
+                    .noWorkers,
+                    "only \(self.statistics.workers.count) of \(count) workers joined within \(timeout)"
+                )
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     /// Runs `job` once per input on the cluster's workers.
     ///
     /// Inputs are pulled lazily, as workers have room, so an input sequence may be far larger than memory; results

@@ -86,6 +86,14 @@ struct SummaryPrinter {
                 "speedup: \(String(decimals: speedup, 2))x   efficiency: "
                     + "\(String(decimals: speedup / Double(max(slots, 1)), 2)) (speedup / \(max(slots, 1)) slots)"
             )
+            if let compute = outcome.computeTime.map(Self.seconds) {
+                let computeSpeedup = sequential / max(compute, 1e-9)
+                lines.append(
+                    "without start-up (\(String(decimals: wall - compute, 3)) s to start the workers): "
+                        + "\(String(decimals: compute, 3)) s, speedup \(String(decimals: computeSpeedup, 2))x, "
+                        + "efficiency \(String(decimals: computeSpeedup / Double(max(slots, 1)), 2))"
+                )
+            }
             lines.append("results identical to the sequential run: \(identical ? "yes" : "NO (\(mismatches) differ)")")
         }
         let text = lines.joined(separator: "\n") + "\n"

@@ -6,6 +6,8 @@ import FanoutJobs
 struct ClusterRunOutcome<Output: Sendable & Equatable>: @unchecked Sendable {
     let started: ContinuousClock.Instant
     var firstResult: ContinuousClock.Instant?
+    /// When every expected worker had joined (measured for speedup runs only).
+    var workersReady: ContinuousClock.Instant?
     var finished: ContinuousClock.Instant?
     var completed = 0
     var failed = 0
@@ -36,4 +38,7 @@ struct ClusterRunOutcome<Output: Sendable & Equatable>: @unchecked Sendable {
     }
 
     var wallTime: Duration { (self.finished ?? ContinuousClock.now) - self.started }
+
+    /// Time from every worker being ready to the last result, when that was measured.
+    var computeTime: Duration? { self.workersReady.map { (self.finished ?? ContinuousClock.now) - $0 } }
 }

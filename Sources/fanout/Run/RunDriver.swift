@@ -42,10 +42,16 @@ struct RunDriver<W: Workload> {
         let workload = self.workload
         let ordered = self.options.ordered
         let keepOutputs = baseline != nil
+        let expectedWorkers = clusterOptions.resolvedLocalWorkers
         let outcome = try await InterruptibleRun.run { () async throws -> ClusterRunOutcome<W.J.Output> in
             let started = ContinuousClock.now
             return try await Cluster.withCluster(clusterOptions) { cluster in
                 var tally = ClusterRunOutcome<W.J.Output>(started: started, accumulator: workload.makeAccumulator())
+                if keepOutputs, expectedWorkers > 0 {
+                    // For a speedup run, note when every worker is ready, to report compute time apart from start-up.
+                    try? await cluster.waitForWorkers(expectedWorkers, timeout: .seconds(30))
+                    tally.workersReady = ContinuousClock.now
+                }
                 let inputs = (0..<workload.taskCount).lazy.map { workload.input(at: $0) }
                 do {
                     for try await result in cluster.map(W.J.self, inputs, ordered: ordered) {
