@@ -53,6 +53,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libssh2, the system C library (Debian: libssh2-1-dev), with static inline wrappers for its macros.
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]
+        ),
+        // A Swift wrapper over libssh2: sessions, host keys, auth, exec channels, upload. Blocking calls run on
+        // dedicated threads, never on an event loop or the cooperative pool.
+        .target(
+            name: "FanoutSSH",
+            dependencies: [
+                "CLibSSH2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // cluster.yaml: typed configuration, loaded with Yams, with file:line:col errors.
         .target(
             name: "FanoutConfiguration",
@@ -66,8 +84,10 @@ let package = Package(
                 "FanoutProtocol",
                 "FanoutJobs",
                 "FanoutConfiguration",
+                "FanoutSSH",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
@@ -79,6 +99,8 @@ let package = Package(
                 "FanoutCoordinator",
                 "FanoutConfiguration",
                 "FanoutJobs",
+                "FanoutSSH",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,6 +129,11 @@ let package = Package(
         .testTarget(
             name: "FanoutJobsTests",
             dependencies: ["FanoutJobs"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FanoutSSHTests",
+            dependencies: ["FanoutSSH"],
             swiftSettings: strictSettings
         ),
         .testTarget(

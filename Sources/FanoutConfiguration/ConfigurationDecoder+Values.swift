@@ -59,6 +59,24 @@ extension ConfigurationDecoder {
         return value
     }
 
+    /// Reads a boolean: `true` or `false` only (not `yes`/`no`/`on`, which YAML 1.1 readers disagree about).
+    func boolean(_ node: Node, field: String) throws(ConfigurationError) -> Bool {
+        guard case .scalar(let scalar) = node, !isNull(node) else {
+            throw error(.wrongType, at: node, field: field, "expected true or false, got \(describe(node))")
+        }
+        switch scalar.string {
+        case "true": return true
+        case "false": return false
+        default:
+            throw error(
+                .wrongType,
+                at: node,
+                field: field,
+                "expected true or false, got '\(Self.abbreviate(scalar.string))'"
+            )
+        }
+    }
+
     /// Reads a required string; any scalar is taken as written, but null is rejected.
     func string(_ node: Node, field: String) throws(ConfigurationError) -> String {
         guard case .scalar(let scalar) = node, !isNull(node) else {

@@ -11,7 +11,9 @@ struct ConfigurationDecoder {
     static let sectionKeys = ["coordinator", "local", "ssh", "hosts", "scheduling", "limits"]
     static let coordinatorKeys = ["listen", "advertise"]
     static let localKeys = ["workers", "slots"]
-    static let sshKeys = ["user", "identity", "known_hosts", "connect_timeout"]
+    static let sshKeys = [
+        "user", "identity", "known_hosts", "connect_timeout", "require_all_hosts", "max_parallel", "worker_binary",
+    ]
     static let hostKeys = ["address", "port", "user", "identity", "workers", "slots"]
     static let schedulingKeys = ["prefetch", "max_retries", "batch_size", "heartbeat_interval", "heartbeat_timeout"]
     static let limitKeys = ["max_frame_bytes", "handshake_timeout"]
@@ -135,6 +137,15 @@ struct ConfigurationDecoder {
         }
         if let value = reader["connect_timeout"] {
             settings.connectTimeout = try seconds(value, field: reader.field("connect_timeout"))
+        }
+        if let value = reader["require_all_hosts"] {
+            settings.requireAllHosts = try boolean(value, field: reader.field("require_all_hosts"))
+        }
+        if let value = reader["max_parallel"] {
+            settings.maxParallel = try integer(value, field: reader.field("max_parallel"), range: 1...64)
+        }
+        if let value = reader["worker_binary"] {
+            settings.workerBinary = try optionalString(value, field: reader.field("worker_binary"))
         }
         return settings
     }

@@ -11,6 +11,15 @@ public struct SSHSettings: Sendable, Equatable {
     /// yaml `connect_timeout`: seconds to wait for the TCP connection and SSH handshake. Default `10`.
     /// Allowed: greater than 0, at most 86400.
     public var connectTimeout: Double
+    /// yaml `require_all_hosts`: when `true`, a run fails if any host cannot be used; when `false` (the default) the
+    /// run goes on with the hosts that work and the per-host table says why the others were left out.
+    public var requireAllHosts: Bool = false
+    /// yaml `max_parallel`: hosts checked, deployed to and launched at once. Default `8`, below OpenSSH's
+    /// `MaxStartups` of 10 unauthenticated connections. Allowed: 1 to 64.
+    public var maxParallel: Int = 8
+    /// yaml `worker_binary`: the worker executable copied to hosts (static Swift stdlib). Default `null`:
+    /// `fanout-worker` built by `deploy/build-worker.sh`, looked up next to `fanout`. Kept as written.
+    public var workerBinary: String?
 
     /// Creates SSH settings.
     /// - Parameters:

@@ -41,7 +41,7 @@ public struct Worker: Sendable {
         let configuration = self.configuration
         let channel = try await ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(.milliseconds(Int64(configuration.connectTimeoutSeconds * 1000)))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: configuration.coordinatorHost, port: configuration.coordinatorPort) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.wrapForWireProtocol(maximumFrameBytes: configuration.maximumFrameBytes)
@@ -51,7 +51,7 @@ public struct Worker: Sendable {
             var messages = inbound.makeAsyncIterator()
             let hello = Hello(
                 binaryDigest: configuration.binaryDigest,
-                hostName: Self.hostName(),
+                hostName: configuration.hostName,
                 processID: getpid(),
                 slots: configuration.slots,
                 workerID: configuration.workerID,

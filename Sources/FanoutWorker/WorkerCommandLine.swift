@@ -35,7 +35,8 @@ public enum WorkerCommandLine {
     }
 
     static let usage = """
-        USAGE: fanout-worker --connect HOST:PORT [--slots N|auto] [--id ID] [--max-frame-bytes N] [--connect-timeout S]
+        USAGE: fanout-worker --connect HOST:PORT [--slots N|auto] [--id ID] [--host-label NAME] [--max-frame-bytes N]
+                           [--connect-timeout S]
 
         Runs Fanout tasks for a coordinator. Normally started by `fanout run`, locally or over SSH.
         The run secret (hex) must be the first line of standard input; the worker exits when standard input
@@ -45,6 +46,7 @@ public enum WorkerCommandLine {
           --connect HOST:PORT    the coordinator's address
           --slots N|auto         tasks run at once (default: auto = this host's cores)
           --id ID                the id the coordinator assigned (shown in results)
+          --host-label NAME      the host name to report (default: this host's name)
           --max-frame-bytes N    largest inbound frame (default: \(ProtocolConstants.defaultMaximumFrameBytes))
           --connect-timeout S    seconds for connect and handshake (default: 10)
           --version              print protocol version and binary digest, then exit
@@ -70,6 +72,7 @@ public enum WorkerCommandLine {
         var port: Int?
         var slots = System.coreCount
         var workerID = ""
+        var hostLabel: String?
         var maximumFrameBytes = ProtocolConstants.defaultMaximumFrameBytes
         var connectTimeout = 10.0
         var remaining = arguments[...]
@@ -87,7 +90,7 @@ public enum WorkerCommandLine {
                     "fanout-worker protocol \(ProtocolConstants.version) sha256 \(BinaryDigest.ofCurrentExecutable())"
                 )
                 return .shutdown
-            case "--connect", "--slots", "--id", "--max-frame-bytes", "--connect-timeout":
+            case "--connect", "--slots", "--id", "--host-label", "--max-frame-bytes", "--connect-timeout":
                 guard let value = remaining.popFirst() else { return fail("\(argument) needs a value") }
                 switch argument {
                 case "--connect":
@@ -106,6 +109,8 @@ public enum WorkerCommandLine {
                     }
                 case "--id":
                     workerID = value
+                case "--host-label":
+                    hostLabel = value
                 case "--max-frame-bytes":
                     guard let parsed = Int(value), parsed >= 1024 else {
                         return fail("--max-frame-bytes wants an integer >= 1024, got '\(value)'")
@@ -135,6 +140,7 @@ public enum WorkerCommandLine {
             secret: secret,
             slots: slots,
             workerID: workerID,
+            hostName: hostLabel,
             registry: registry,
             maximumFrameBytes: maximumFrameBytes,
             connectTimeoutSeconds: connectTimeout

@@ -13,6 +13,9 @@ public struct WorkerConfiguration: Sendable {
     public var slots: Int
     /// The id the coordinator gave this worker when launching it (empty if it was started by hand).
     public var workerID: String
+    /// The host name announced to the coordinator; defaults to `gethostname()`. Launchers pass the name the user
+    /// wrote in `cluster.yaml`, so results and tables use it.
+    public var hostName: String
     /// The jobs this worker can run.
     public var registry: JobRegistry
     /// SHA-256 of the worker's executable, announced in the hello.
@@ -29,6 +32,7 @@ public struct WorkerConfiguration: Sendable {
         secret: RunSecret,
         slots: Int,
         workerID: String = "",
+        hostName: String? = nil,
         registry: JobRegistry = .builtin,
         binaryDigest: String = BinaryDigest.ofCurrentExecutable(),
         maximumFrameBytes: Int = ProtocolConstants.defaultMaximumFrameBytes,
@@ -39,6 +43,7 @@ public struct WorkerConfiguration: Sendable {
         self.secret = secret
         self.slots = max(1, slots)
         self.workerID = workerID
+        self.hostName = hostName ?? Worker.hostName()
         self.registry = registry
         self.binaryDigest = binaryDigest
         self.maximumFrameBytes = maximumFrameBytes

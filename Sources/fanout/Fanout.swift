@@ -23,10 +23,12 @@ struct Fanout: AsyncParsableCommand {
               fanout run mandelbrot --output set.pgm           render an image row by row
               fanout run pi --tasks 200 --format jsonl         one JSON object per task on stdout
               fanout run noop --tasks 100000 --summary-only    measure per-task overhead
+              fanout hosts check --cluster lab.yaml            is every remote host usable?
+              fanout deploy --cluster lab.yaml                 copy the worker binary to the hosts
 
             EXIT STATUS: 0 every task succeeded, 1 some tasks failed, 2 usage or configuration error.
             """,
-        subcommands: [RunCommand.self]
+        subcommands: [RunCommand.self, HostsCommand.self, DeployCommand.self]
     )
 }
 

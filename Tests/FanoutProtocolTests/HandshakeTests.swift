@@ -75,7 +75,7 @@ struct HandshakeTests {
                 let result = await Self.capture {
                     try await Handshake.acceptWorker(
                         secret: coordinatorSecret,
-                        expectedDigest: expectedDigest,
+                        expectedDigests: expectedDigest.map { [$0] } ?? [],
                         welcome: Self.welcome(for:),
                         receive: { await inbound.next() },
                         send: { message in

@@ -47,9 +47,35 @@ public final class Cluster: Sendable {
         let (listenHost, listenPort) = Self.split(configuration.coordinator.listen, defaultPort: 0)
         var launchers = options.extraLaunchers
         let localCount = options.resolvedLocalWorkers
-        var expectedDigest: String?
+        var expectedDigests: Set<String> = []
+        let scheduler = Scheduler(settings: options.schedulerSettings, logger: logger)
+        let remoteHosts = RemoteHost.all(in: configuration)
+        if !remoteHosts.isEmpty {
+            if ["127.0.0.1", "localhost", "::1"].contains(listenHost), configuration.coordinator.advertise == nil {
+                throw ClusterError(
+                    .listenFailed,
+                    "coordinator.listen is \(configuration.coordinator.listen) but hosts are configured: remote "
+                        + "workers could not connect back; listen on an address they can reach (e.g. 0.0.0.0:0) "
+                        + "or set coordinator.advertise"
+                )
+            }
+            let binary = try WorkerBinary.locate(configured: configuration.ssh.workerBinary)
+            expectedDigests.insert(binary.digest)
+            let statistics = scheduler.statistics
+            launchers.append(
+                SSHLauncher(
+                    hosts: remoteHosts,
+                    binary: binary,
+                    maxParallel: configuration.ssh.maxParallel,
+                    requireAllHosts: configuration.ssh.requireAllHosts,
+                    logger: logger,
+                    reports: { statistics.record($0) },
+                    progress: options.uploadProgress
+                )
+            )
+        }
         if localCount > 0 {
-            expectedDigest = try Self.digest(of: options.workerExecutable)
+            expectedDigests.insert(try Self.digest(of: options.workerExecutable))
             launchers.append(
                 LocalProcessLauncher(
                     count: localCount,
@@ -59,13 +85,12 @@ public final class Cluster: Sendable {
                 )
             )
         }
-        let scheduler = Scheduler(settings: options.schedulerSettings, logger: logger)
         let listener = try await WorkerListener.bind(
             host: listenHost,
             port: listenPort,
             settings: WorkerListener.Settings(
                 secret: secret,
-                expectedDigest: expectedDigest,
+                expectedDigests: expectedDigests,
                 maximumFrameBytes: configuration.limits.maxFrameBytes,
                 handshakeTimeout: .milliseconds(Int64(configuration.limits.handshakeTimeout * 1000)),
                 heartbeatInterval: .milliseconds(Int64(configuration.scheduling.heartbeatInterval * 1000)),
@@ -83,7 +108,9 @@ public final class Cluster: Sendable {
             coordinatorPort: dialPort,
             secret: secret,
             maximumFrameBytes: configuration.limits.maxFrameBytes,
-            ended: { scheduler.post(.launchEnded(launchID: $0, reason: $1)) }
+            ended: { scheduler.post(.launchEnded(launchID: $0, reason: $1)) },
+            announce: { scheduler.post(.launchStarted(launchID: $0)) },
+            fail: { scheduler.post(.fatal($0)) }
         )
         let cluster = Cluster(scheduler: scheduler, registry: options.registry, port: listener.port)
         let launchersToRun = launchers
@@ -154,6 +181,18 @@ public final class Cluster: Sendable {
                     "only \(self.statistics.workers.count) of \(count) workers joined within \(timeout)"
                 )
             }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Waits until every worker being started (local processes, SSH hosts) has joined or failed, so that a run
+    /// starts with the whole cluster.
+    /// - Parameter timeout: How long to wait at most; returns quietly when it passes.
+    public func waitForLaunches(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        // Give the scheduler a moment to register the planned launches first.
+        try await Task.sleep(for: .milliseconds(5))
+        while self.statistics.pendingLaunches > 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
     }

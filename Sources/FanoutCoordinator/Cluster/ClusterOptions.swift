@@ -18,6 +18,8 @@ public struct ClusterOptions: Sendable {
     public var extraLaunchers: [any WorkerLauncher]
     /// Where the coordinator logs.
     public var logger: Logger
+    /// Worker binary upload progress: host, bytes sent, total bytes.
+    public var uploadProgress: @Sendable (String, Int64, Int64) -> Void = { _, _, _ in }
 
     /// Creates options.
     public init(

@@ -12,7 +12,8 @@ struct WorkerListener: Sendable {
     /// What every connection needs to know.
     struct Settings: Sendable {
         var secret: RunSecret
-        var expectedDigest: String?
+        /// Worker binary digests accepted (local and remote binaries may differ); empty accepts any.
+        var expectedDigests: Set<String>
         var maximumFrameBytes: Int
         var handshakeTimeout: Duration
         var heartbeatInterval: Duration
@@ -42,7 +43,7 @@ struct WorkerListener: Sendable {
             channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelOption(.backlog, value: 256)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .bind(host: host, port: port) { child in
                     child.eventLoop.makeCompletedFuture {
                         try child.wrapForWireProtocol(maximumFrameBytes: maximumFrameBytes)
@@ -85,7 +86,7 @@ struct WorkerListener: Sendable {
                 var messages = inbound.makeAsyncIterator()
                 let accepted = try await Handshake.acceptWorker(
                     secret: settings.secret,
-                    expectedDigest: settings.expectedDigest,
+                    expectedDigests: settings.expectedDigests,
                     welcome: { hello in
                         Welcome(
                             workerID: self.assignID(hello),

@@ -24,6 +24,12 @@ public struct LaunchContext: Sendable {
     public var secret: RunSecret
     /// The largest frame either side accepts.
     public var maximumFrameBytes: Int
-    /// Call when a worker process ended or could not start, with the reason.
-    public var ended: @Sendable (_ workerID: String, _ reason: String) -> Void
+    /// Call when a worker process ended or could not start, with the reason; `nil` when a planned id was only a
+    /// placeholder that has been replaced by announced workers (no failure to report).
+    public var ended: @Sendable (_ workerID: String, _ reason: String?) -> Void
+    /// Call before starting a worker that was not in ``WorkerLauncher/plannedWorkerIDs`` (e.g. one per remote
+    /// core, known only after preflight), before ending the gate it replaces.
+    public var announce: @Sendable (_ workerID: String) -> Void
+    /// Call when the run must fail (e.g. `ssh.require_all_hosts` and a host is unusable).
+    public var fail: @Sendable (_ reason: String) -> Void
 }

@@ -24,6 +24,9 @@ public final class ClusterStatistics: Sendable {
     private struct State {
         var workers: [String: Worker] = [:]
         var retried = 0
+        var hosts: [String: HostReport] = [:]
+        var hostOrder: [String] = []
+        var pendingLaunches = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -55,6 +58,23 @@ public final class ClusterStatistics: Sendable {
     public var workers: [Worker] {
         self.state.withLockedValue { Array($0.workers.values) }.sorted { $0.id.localizedStandardLess($1.id) }
     }
+
+    func record(_ report: HostReport) {
+        self.state.withLockedValue { state in
+            if state.hosts[report.host] == nil { state.hostOrder.append(report.host) }
+            state.hosts[report.host] = report
+        }
+    }
+
+    /// One report per remote host, in `cluster.yaml` order of completion.
+    public var hostReports: [HostReport] {
+        self.state.withLockedValue { state in state.hostOrder.compactMap { state.hosts[$0] } }
+    }
+
+    func setPendingLaunches(_ count: Int) { self.state.withLockedValue { $0.pendingLaunches = count } }
+
+    /// Workers being started that have neither joined nor failed yet.
+    public var pendingLaunches: Int { self.state.withLockedValue { $0.pendingLaunches } }
 
     /// Tasks handed to another worker because theirs died.
     public var retriedTasks: Int { self.state.withLockedValue { $0.retried } }

@@ -33,6 +33,7 @@ final class Scheduler: Sendable {
         for await event in self.events {
             state.handle(event)
             state.dispatch()
+            self.statistics.setPendingLaunches(state.launchesPending.count)
         }
         state.failEverything(ClusterError(.cancelled, "the cluster shut down before the run finished"))
     }
@@ -54,6 +55,8 @@ final class Scheduler: Sendable {
         var runBase: UInt64 = 0
         var pausedForConsumer = false
         var everJoined = false
+        /// Set when the cluster cannot run anything; every run fails with it.
+        var fatalReason: String?
         /// Set once the cluster closes; workers joining later are told to exit at once.
         var closing = false
 
@@ -92,15 +95,24 @@ final class Scheduler: Sendable {
             case .launchStarted(let launchID):
                 self.launchesPending.insert(launchID)
             case .launchEnded(let launchID, let reason):
-                if self.launchesPending.remove(launchID) != nil {
+                if self.launchesPending.remove(launchID) != nil, let reason {
                     self.launchFailures.append("\(launchID): \(reason)")
                     self.logger.warning("worker \(launchID) did not start: \(reason)")
                 }
             case .submitted(let run):
+                if let reason = self.fatalReason {
+                    run.results.finish(throwing: ClusterError(.noWorkers, reason))
+                    return
+                }
                 self.runs.append(run)
                 if self.runs.count == 1 { self.startRun() }
             case .consumed:
                 self.pausedForConsumer = false
+            case .fatal(let reason):
+                self.fatalReason = reason
+                while self.current != nil {
+                    self.finishCurrentRun(error: ClusterError(.noWorkers, reason))
+                }
             case .shutdownWorkers:
                 self.closing = true
                 for worker in self.workers.values {

@@ -9,13 +9,15 @@ enum SchedulerEvent: Sendable {
     /// A worker's connection ended; its in-flight tasks must go elsewhere.
     case lost(workerID: String, reason: String)
     /// A launcher gave up on one worker (it exited or could not start) before or after joining.
-    case launchEnded(launchID: String, reason: String)
+    case launchEnded(launchID: String, reason: String?)
     /// A launcher is about to start a worker; the scheduler waits for it before declaring "no workers".
     case launchStarted(launchID: String)
     /// A caller started iterating a `map`.
     case submitted(RunRequest)
     /// The caller drained results below the low-water mark.
     case consumed
+    /// Something outside the scheduler decided the run cannot go on (e.g. `ssh.require_all_hosts`).
+    case fatal(String)
     /// The cluster is closing: tell every worker to exit.
     case shutdownWorkers
     /// The caller stopped iterating a run early.

@@ -15,7 +15,7 @@ public enum Handshake {
     /// caller closes the connection.
     /// - Parameters:
     ///   - secret: The run secret.
-    ///   - expectedDigest: The worker binary digest we accept, or `nil` to accept any binary.
+    ///   - expectedDigests: The worker binary digests we accept; empty accepts any binary.
     ///   - welcome: Builds the welcome from the hello (assigns the worker id).
     ///   - receive: Returns the next message, or `nil` at end of stream.
     ///   - send: Sends one message.
@@ -23,7 +23,7 @@ public enum Handshake {
     /// - Throws: ``ProtocolError``.
     public static func acceptWorker(
         secret: RunSecret,
-        expectedDigest: String?,
+        expectedDigests: Set<String>,
         welcome: (Hello) -> Welcome,
         receive: () async throws -> WireMessage?,
         send: (WireMessage) async throws -> Void
@@ -43,11 +43,11 @@ public enum Handshake {
             try? await send(.refused(Refusal(code: error.code.description, message: error.message)))
             throw error
         }
-        if let expectedDigest, hello.binaryDigest != expectedDigest {
+        if !expectedDigests.isEmpty, !expectedDigests.contains(hello.binaryDigest) {
             let error = ProtocolError(
                 .binaryMismatch,
                 "worker on \(hello.hostName) runs binary sha256 \(hello.binaryDigest), "
-                    + "coordinator expects sha256 \(expectedDigest)"
+                    + "coordinator expects sha256 \(expectedDigests.sorted().joined(separator: " or "))"
             )
             try? await send(.refused(Refusal(code: error.code.description, message: error.message)))
             throw error

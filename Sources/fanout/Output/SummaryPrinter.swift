@@ -55,6 +55,11 @@ struct SummaryPrinter {
                 }
             }
         }
+        if !outcome.hosts.isEmpty {
+            lines.append("")
+            lines.append("remote hosts:")
+            lines.append(HostTable.render(outcome.hosts))
+        }
         if !outcome.failures.isEmpty {
             lines.append("")
             lines.append("failed tasks (first \(outcome.failures.count)):")

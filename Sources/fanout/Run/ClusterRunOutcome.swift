@@ -16,6 +16,7 @@ struct ClusterRunOutcome<Output: Sendable & Equatable>: @unchecked Sendable {
     var outputs: [Int: Output] = [:]
     var accumulator: any WorkloadAccumulator<Output>
     var workers: [ClusterStatistics.Worker] = []
+    var hosts: [HostReport] = []
     var retried = 0
     var error: (any Error)?
 

@@ -20,12 +20,14 @@ struct RunDriver<W: Workload> {
         let configuration = try Self.loadConfiguration(self.options)
         var logger = Logger(label: "fanout")
         logger.logLevel = self.options.verbose ? .info : .warning
-        let clusterOptions = ClusterOptions(
+        var clusterOptions = ClusterOptions(
             configuration: configuration,
             registry: .builtin,
             localWorkers: self.options.workers,
             logger: logger
         )
+        let uploads = UploadProgress(enabled: FileHandleOutput.standardError.isTerminal)
+        clusterOptions.uploadProgress = { host, sent, total in uploads.update(host: host, sent: sent, total: total) }
 
         var baseline: SequentialBaseline<W.J.Output>?
         if self.options.speedup {
@@ -42,14 +44,14 @@ struct RunDriver<W: Workload> {
         let workload = self.workload
         let ordered = self.options.ordered
         let keepOutputs = baseline != nil
-        let expectedWorkers = clusterOptions.resolvedLocalWorkers
+        let finalOptions = clusterOptions
         let outcome = try await InterruptibleRun.run { () async throws -> ClusterRunOutcome<W.J.Output> in
             let started = ContinuousClock.now
-            return try await Cluster.withCluster(clusterOptions) { cluster in
+            return try await Cluster.withCluster(finalOptions) { cluster in
                 var tally = ClusterRunOutcome<W.J.Output>(started: started, accumulator: workload.makeAccumulator())
-                if keepOutputs, expectedWorkers > 0 {
+                if keepOutputs {
                     // For a speedup run, note when every worker is ready, to report compute time apart from start-up.
-                    try? await cluster.waitForWorkers(expectedWorkers, timeout: .seconds(30))
+                    try? await cluster.waitForLaunches(timeout: .seconds(60))
                     tally.workersReady = ContinuousClock.now
                 }
                 let inputs = (0..<workload.taskCount).lazy.map { workload.input(at: $0) }
@@ -64,10 +66,12 @@ struct RunDriver<W: Workload> {
                 }
                 tally.finished = ContinuousClock.now
                 tally.workers = cluster.statistics.workers
+                tally.hosts = cluster.statistics.hostReports
                 tally.retried = cluster.statistics.retriedTasks
                 return tally
             }
         }
+        uploads.finish()
         progress.finish()
         printer.finish()
         try SummaryPrinter(

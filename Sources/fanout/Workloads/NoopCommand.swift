@@ -27,9 +27,13 @@ struct NoopCommand: AsyncParsableCommand, Workload {
     /// Every task must echo its own index: a wrong routing of results would show here.
     private struct Echo: WorkloadAccumulator {
         var wrong = 0
-        mutating func add(index: Int, output: UInt64) { if output != UInt64(index) { self.wrong += 1 } }
+        var count = 0
+        mutating func add(index: Int, output: UInt64) {
+            self.count += 1
+            if output != UInt64(index) { self.wrong += 1 }
+        }
         func summary() -> [String] {
-            ["outputs equal to their task index: \(self.wrong == 0 ? "all" : "\(self.wrong) wrong")"]
+            ["outputs equal to their task index: \(self.count - self.wrong) of \(self.count)"]
         }
     }
 }

@@ -1,0 +1,150 @@
+import FanoutConfiguration
+import FanoutProtocol
+import FanoutSSH
+import Logging
+
+/// Starts workers on remote hosts over SSH: preflight and deploy each host (bounded in parallel), then exec the
+/// worker with the coordinator's advertised address; the run secret goes through the channel's standard input.
+///
+/// A remote worker exits when its SSH channel closes (its standard input ends) or its TCP connection to the
+/// coordinator closes, so no worker outlives the run. A host that fails a check is reported with the reason, and
+/// the run goes on with the others (unless `ssh.require_all_hosts`).
+public struct SSHLauncher: WorkerLauncher {
+    /// The hosts.
+    public var hosts: [RemoteHost]
+    /// The binary to run there.
+    public var binary: WorkerBinary
+    /// Hosts prepared and connections opened at once (`ssh.max_parallel`).
+    public var maxParallel: Int
+    /// Fail the run when any host is unusable.
+    public var requireAllHosts: Bool
+    /// Where per-host reports go.
+    public var reports: @Sendable (HostReport) -> Void
+    /// Upload progress: host, bytes sent, total.
+    public var progress: @Sendable (String, Int64, Int64) -> Void
+    /// Where remote workers' stderr and launch problems are logged.
+    public var logger: Logger
+
+    /// Creates a launcher.
+    public init(
+        hosts: [RemoteHost],
+        binary: WorkerBinary,
+        maxParallel: Int,
+        requireAllHosts: Bool,
+        logger: Logger,
+        reports: @escaping @Sendable (HostReport) -> Void,
+        progress: @escaping @Sendable (String, Int64, Int64) -> Void = { _, _, _ in }
+    ) {
+        self.hosts = hosts
+        self.binary = binary
+        self.maxParallel = maxParallel
+        self.requireAllHosts = requireAllHosts
+        self.logger = logger
+        self.reports = reports
+        self.progress = progress
+    }
+
+    /// One gate per host: the scheduler waits for each host to launch its workers or fail before it can decide
+    /// that no worker will come.
+    public var plannedWorkerIDs: [String] { self.hosts.map { "ssh:\($0.label)" } }
+
+    public func run(context: LaunchContext) async {
+        let limiter = ConnectionLimiter(limit: self.maxParallel)
+        let preparation = HostPreparation(binary: self.binary, deploy: true, progress: self.progress)
+        await withDiscardingTaskGroup { group in
+            for host in self.hosts {
+                group.addTask {
+                    let report = await limiter.withPermit { await preparation.prepare(host) }
+                    await self.launch(host: host, report: report, limiter: limiter, context: context)
+                }
+            }
+        }
+    }
+
+    private func launch(host: RemoteHost, report: HostReport, limiter: ConnectionLimiter, context: LaunchContext) async
+    {
+        let gate = "ssh:\(host.label)"
+        var report = report
+        guard report.usable else {
+            self.reports(report)
+            if self.requireAllHosts {
+                context.fail(
+                    "host \(host.label) is not usable and ssh.require_all_hosts is true: \(report.problem ?? "")"
+                )
+            }
+            context.ended(gate, "\(host.label): \(report.problem ?? "unusable")")
+            return
+        }
+        let cores = max(1, report.cores ?? 1)
+        let count: Int
+        switch host.workers {
+        case .auto: count = cores
+        case .count(let value): count = value
+        }
+        let ids = (1...max(count, 1)).map { "\(host.label)-\($0)" }
+        for id in ids { context.announce(id) }
+        report.workersStarted = ids.count
+        self.reports(report)
+        context.ended(gate, nil)
+        await withDiscardingTaskGroup { group in
+            for id in ids {
+                group.addTask {
+                    let reason = await self.runWorker(
+                        id: id,
+                        host: host,
+                        cores: cores,
+                        count: count,
+                        limiter: limiter,
+                        context: context
+                    )
+                    context.ended(id, reason)
+                }
+            }
+        }
+    }
+
+    private func runWorker(
+        id: String,
+        host: RemoteHost,
+        cores: Int,
+        count: Int,
+        limiter: ConnectionLimiter,
+        context: LaunchContext
+    ) async -> String {
+        let slots: Int
+        switch host.slots {
+        case .auto: slots = max(1, cores / max(count, 1))
+        case .count(let value): slots = value
+        }
+        let command = [
+            "exec", "./\(self.binary.remotePath)",
+            "--connect", "\(context.coordinatorHost):\(context.coordinatorPort)",
+            "--slots", "\(slots)",
+            "--id", id,
+            "--host-label", host.label,
+            "--max-frame-bytes", "\(context.maximumFrameBytes)",
+        ].joined(separator: " ")
+        let secretLine = Array((context.secret.hexEncoded + "\n").utf8)
+        let logger = self.logger
+        var permitHeld = true
+        await limiter.acquire()
+        do {
+            let result = try await SSHSession.withSession(host.target) { session in
+                // Authenticated: the connection no longer counts against MaxStartups.
+                limiter.release()
+                permitHeld = false
+                return try await session.runStreaming(command, standardInput: secretLine) { line in
+                    logger.warning("[\(id)] \(line)")
+                }
+            }
+            return
+                "remote worker exited (status \(result.exitStatus.map(String.init) ?? "none")\(result.exitSignal.map { ", signal \($0)" } ?? ""))"
+        } catch is CancellationError {
+            if permitHeld { limiter.release() }
+            return "stopped"
+        } catch {
+            if permitHeld { limiter.release() }
+            return "cannot start worker on \(host.label): \(error)"
+        }
+    }
+}

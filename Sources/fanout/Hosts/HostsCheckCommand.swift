@@ -1,0 +1,44 @@
+import ArgumentParser
+import FanoutConfiguration
+import FanoutCoordinator
+
+/// `fanout hosts check`: one row per host — reachable, host key, auth, arch, glibc, cores, RTT, worker binary current.
+struct HostsCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check every host in the cluster file: reachable, host key, login, arch, glibc, cores, RTT, worker.",
+        discussion: """
+            Nothing is uploaded. Exit status 0 only when every host can run workers.
+
+            EXAMPLE:
+              fanout hosts check --cluster lab.yaml
+            """
+    )
+
+    @OptionGroup var file: ClusterFileOption
+
+    func run() async throws {
+        let configuration = try ClusterFileLoader.load(self.file.cluster)
+        guard !configuration.hosts.isEmpty else {
+            print("\(self.file.cluster) lists no hosts; nothing to check (local workers only)")
+            return
+        }
+        let binary = try ClusterFileLoader.workerBinary(configuration)
+        let reports = await HostPreflightRunner.run(
+            configuration: configuration,
+            binary: binary,
+            deploy: false,
+            progress: { _, _, _ in }
+        )
+        print(HostTable.render(reports))
+        print(
+            "worker binary: \(binary.path) (sha256 \(binary.digest.prefix(16))…, \(binary.architecture), glibc ≥ \(binary.minimumGlibc))"
+        )
+        let unusable = reports.filter { !$0.usable }.count
+        if unusable > 0 {
+            print("\(unusable) of \(reports.count) hosts cannot run workers")
+            throw ExitCode(1)
+        }
+        print("all \(reports.count) hosts can run workers")
+    }
+}

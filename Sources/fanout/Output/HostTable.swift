@@ -1,0 +1,52 @@
+import FanoutCoordinator
+
+/// Renders per-host reports as one table: a row per host, a column per check.
+enum HostTable {
+    static func render(_ reports: [HostReport]) -> String {
+        let header = [
+            "host", "user", "reachable", "host key", "auth", "arch", "glibc", "cores", "rtt ms", "worker", "status",
+        ]
+        var rows = [header]
+        for report in reports {
+            rows.append([
+                report.host,
+                report.user,
+                Self.flag(report.reachable),
+                report.hostKey ?? "-",
+                Self.flag(report.authenticated),
+                report.architecture ?? "-",
+                report.glibc ?? "-",
+                report.cores.map(String.init) ?? "-",
+                report.roundTrip.map { String(decimals: Self.milliseconds($0), 2) } ?? "-",
+                report.uploaded ? "uploaded" : report.workerCurrent.map { $0 ? "current" : "missing" } ?? "-",
+                report.usable
+                    ? (report.workersStarted > 0 ? "ok, \(report.workersStarted) workers" : "ok") : "UNUSABLE",
+            ])
+        }
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        var lines = rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+            }.joined()
+        }
+        for report in reports where !report.usable {
+            lines.append("  \(report.host): \(report.problem ?? "unusable")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func flag(_ value: Bool?) -> String {
+        switch value {
+        case .some(true): "yes"
+        case .some(false): "NO"
+        case .none: "-"
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+}

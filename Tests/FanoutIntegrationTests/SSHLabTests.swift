@@ -1,0 +1,184 @@
+import FanoutProtocol
+import Foundation
+import Testing
+
+extension IntegrationSuite {
+    private static func fanout(_ arguments: [String]) throws -> ProcessHarness.Output {
+        try ProcessHarness.run(try Self.product("fanout"), arguments, directory: NSTemporaryDirectory())
+    }
+
+    /// Tasks done per host, from `--format jsonl` output.
+    private static func tasksPerHost(_ output: String) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for line in output.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            counts[try #require(object["host"] as? String), default: 0] += 1
+        }
+        return counts
+    }
+
+    @Test(
+        "lab: every built-in job over 3 SSH hosts plus a local worker equals the sequential result",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labRunsEveryJob() throws {
+        let lab = try LabEnvironment.up()
+        let cluster = try lab.clusterFile("all", replacing: [("workers: 0", "workers: 1")])
+        let jobs: [(arguments: [String], summary: String)] = [
+            (["primes", "--limit", "400000", "--tasks", "60"], "primes below 400000: 33860"),
+            (["sum-squares", "--tasks", "60", "--n", "300000"], "60 correct, 0 wrong"),
+            (["pi", "--tasks", "60", "--samples", "100000", "--seed", "5"], "pi ≈"),
+            (
+                ["mandelbrot", "--width", "200", "--height", "60", "--output", NSTemporaryDirectory() + "lab.pgm"],
+                "60 rows"
+            ),
+            (["sleep", "--tasks", "60", "--milliseconds", "20"], "total time slept: 1200 ms"),
+            (["noop", "--tasks", "3000"], "outputs equal to their task index: 3000 of 3000"),
+        ]
+        for job in jobs {
+            let output = try Self.fanout(
+                ["run"] + job.arguments + ["--cluster", cluster, "--format", "jsonl", "--speedup"]
+            )
+            #expect(output.status == 0, "\(job.arguments[0]): \(output.standardError)")
+            #expect(output.standardError.contains(job.summary), "\(job.arguments[0]): \(output.standardError)")
+            #expect(
+                output.standardError.contains("results identical to the sequential run: yes"),
+                "\(job.arguments[0])"
+            )
+            let perHost = try Self.tasksPerHost(output.standardOutput)
+            for host in lab.hosts {
+                #expect((perHost[host] ?? 0) > 0, "\(job.arguments[0]): host \(host) did no task: \(perHost)")
+            }
+        }
+        #expect(lab.waitUntilNoWorkers(timeout: .seconds(10)), "worker processes left in the lab after normal runs")
+    }
+
+    @Test(
+        "lab: an unknown host key, a changed host key and an unauthorised user key are each refused",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labRefusesBadKeys() throws {
+        let lab = try LabEnvironment.up()
+        let emptyKnownHosts = NSTemporaryDirectory() + "empty-known-hosts-\(UUID().uuidString)"
+        try "".write(toFile: emptyKnownHosts, atomically: true, encoding: .utf8)
+        let unknown = try Self.fanout([
+            "hosts", "check", "--cluster",
+            try lab.clusterFile("unknown", replacing: [(lab.knownHosts, emptyKnownHosts)]),
+        ])
+        #expect(unknown.status == 1)
+        #expect(unknown.standardOutput.contains("is not known"), "\(unknown.standardOutput)")
+        #expect(unknown.standardOutput.contains("SHA256:"))
+        #expect(unknown.standardOutput.contains("fanout hosts trust"))
+
+        // Every host's line in known_hosts now carries host 1's keys: host 2 and 3 present "changed" keys.
+        let original = try String(contentsOfFile: lab.knownHosts, encoding: .utf8)
+        let first = lab.hosts[0]
+        var swapped = original.split(separator: "\n").filter { $0.hasPrefix(first + " ") }.map(String.init)
+        for host in lab.hosts.dropFirst() {
+            swapped += original.split(separator: "\n").filter { $0.hasPrefix(first + " ") }
+                .map { host + $0.dropFirst(first.count) }
+        }
+        let changedKnownHosts = NSTemporaryDirectory() + "changed-known-hosts-\(UUID().uuidString)"
+        try (swapped.joined(separator: "\n") + "\n").write(toFile: changedKnownHosts, atomically: true, encoding: .utf8)
+        let changed = try Self.fanout([
+            "hosts", "check", "--cluster",
+            try lab.clusterFile("changed", replacing: [(lab.knownHosts, changedKnownHosts)]),
+        ])
+        #expect(changed.status == 1)
+        #expect(changed.standardOutput.contains("HAS CHANGED"), "\(changed.standardOutput)")
+        #expect(changed.standardOutput.contains("changed"))
+
+        let unauthorized = try Self.fanout([
+            "hosts", "check", "--cluster",
+            try lab.clusterFile("unauthorized", replacing: [(lab.key, lab.unauthorizedKey)]),
+        ])
+        #expect(unauthorized.status == 1)
+        #expect(unauthorized.standardOutput.lowercased().contains("authentication"), "\(unauthorized.standardOutput)")
+
+        let good = try Self.fanout(["hosts", "check", "--cluster", lab.cluster])
+        #expect(good.status == 0, "\(good.standardOutput)\(good.standardError)")
+    }
+
+    @Test(
+        "lab: a second run does not upload again; a corrupt binary on a host is replaced, never run",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labDeploysOnce() throws {
+        let lab = try LabEnvironment.up()
+        _ = try Self.fanout(["deploy", "--cluster", lab.cluster])
+        let second = try Self.fanout(["deploy", "--cluster", lab.cluster])
+        #expect(second.status == 0, "\(second.standardOutput)\(second.standardError)")
+        #expect(second.standardOutput.contains("uploaded to 0 hosts, 3 already current"), "\(second.standardOutput)")
+
+        // Truncate host 2's binary in place: the name is right, the bytes are not.
+        let cache = "\(lab.directory)/h2/home/.cache/fanout"
+        let digest = try BinaryDigest.ofFile(atPath: LabEnvironment.repositoryRoot + "/.build-static/fanout-worker")
+        let binary = "fanout-worker-\(digest)"
+        #expect(FileManager.default.fileExists(atPath: cache + "/" + binary))
+        let handle = try #require(FileHandle(forWritingAtPath: cache + "/" + binary))
+        try handle.truncate(atOffset: 4096)
+        try handle.close()
+        let run = try Self.fanout([
+            "run", "noop", "--tasks", "500", "--cluster", lab.cluster, "--format", "jsonl", "--speedup",
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardError.contains("uploaded"), "host 2 should have been re-deployed: \(run.standardError)")
+        let size = try FileManager.default.attributesOfItem(atPath: cache + "/" + binary)[.size] as? Int
+        #expect((size ?? 0) > 4096)
+    }
+
+    @Test(
+        "lab: with one host's sshd stopped the run completes on the others and the table names that host",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labSurvivesStoppedHost() throws {
+        let lab = try LabEnvironment.up()
+        try LabEnvironment.lab("stop-sshd", "2")
+        defer { _ = try? LabEnvironment.lab("start-sshd", "2") }
+        let run = try Self.fanout([
+            "run", "primes", "--limit", "200000", "--tasks", "40", "--cluster", lab.cluster, "--format", "jsonl",
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardError.contains("primes below 200000: 17984"))
+        let perHost = try Self.tasksPerHost(run.standardOutput)
+        #expect(perHost[lab.hosts[1]] == nil)
+        #expect((perHost[lab.hosts[0]] ?? 0) > 0 && (perHost[lab.hosts[2]] ?? 0) > 0)
+        let row = run.standardError.split(separator: "\n").first {
+            $0.hasPrefix(lab.hosts[1]) && $0.contains("UNUSABLE")
+        }
+        #expect(row != nil, "the host table should name \(lab.hosts[1]) as unusable: \(run.standardError)")
+        #expect(run.standardError.contains("\(lab.hosts[1]):22") || run.standardError.contains("refused"))
+    }
+
+    @Test(
+        "lab: after a killed coordinator no Fanout process is left in any lab namespace",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labLeavesNoOrphans() throws {
+        let lab = try LabEnvironment.up()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
+        process.arguments = [
+            "run", "sleep", "--tasks", "3000", "--milliseconds", "20", "--cluster", lab.cluster, "--format", "jsonl",
+        ]
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for the first result: remote workers are up.
+        var seen = Data()
+        while !seen.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        #expect(!lab.workerProcesses().isEmpty, "remote workers should be running")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(
+            lab.waitUntilNoWorkers(timeout: .seconds(10)),
+            "remote workers outlived the coordinator: \(lab.workerProcesses())"
+        )
+    }
+}
