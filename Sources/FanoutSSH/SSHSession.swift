@@ -48,6 +48,16 @@ public final class SSHSession: Sendable {
         hostKeyPolicy: HostKeyPolicy = .strict,
         _ body: (SSHSession) async throws -> R
     ) async throws -> R {
+        try await self.withSessionThread(target) { thread, wakeup in
+            try await self.withConnectedSession(target, hostKeyPolicy, thread, wakeup, body)
+        }
+    }
+
+    /// Gives `body` the session's own thread and wake-up pipe, and always shuts the thread down afterwards.
+    private static func withSessionThread<R: Sendable>(
+        _ target: SSHTarget,
+        _ body: (NIOThreadPool, WakeupPipe) async throws -> R
+    ) async throws -> R {
         guard let wakeup = WakeupPipe() else {
             throw SSHError(
                 code: .connectFailed,
@@ -58,7 +68,7 @@ public final class SSHSession: Sendable {
         let thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
         do {
-            let result = try await self.withConnectedSession(target, hostKeyPolicy, thread, wakeup, body)
+            let result = try await body(thread, wakeup)
             try? await thread.shutdownGracefully()
             return result
         } catch {
@@ -74,17 +84,8 @@ public final class SSHSession: Sendable {
     /// - Returns: The key the server presented.
     /// - Throws: `SSHError` (`connectFailed`, `timedOut`, `handshakeFailed`) or `CancellationError`.
     public static func fetchHostKey(_ target: SSHTarget) async throws -> SSHHostKey {
-        guard let wakeup = WakeupPipe() else {
-            throw SSHError(
-                code: .connectFailed,
-                host: target.host,
-                message: "cannot connect to \(target.endpointDescription): out of file descriptors"
-            )
-        }
-        let thread = NIOThreadPool(numberOfThreads: 1)
-        thread.start()
-        do {
-            let key = try await self.perform(on: thread, wakeup: wakeup) { interrupt in
+        try await self.withSessionThread(target) { thread, wakeup in
+            try await self.perform(on: thread, wakeup: wakeup) { interrupt in
                 let connected = try SessionDriver.connect(
                     to: target,
                     policy: .acceptAny,
@@ -94,11 +95,6 @@ public final class SSHSession: Sendable {
                 connected.driver.shutdown()
                 return connected.hostKey
             }
-            try? await thread.shutdownGracefully()
-            return key
-        } catch {
-            try? await thread.shutdownGracefully()
-            throw error
         }
     }
 

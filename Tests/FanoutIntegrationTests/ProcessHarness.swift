@@ -34,6 +34,16 @@ enum ProcessHarness {
         )
     }
 
+    /// Reads from `pipe` until a full line has arrived (or the writer closed it).
+    static func waitForFirstLine(of pipe: Pipe) {
+        var seen = Data()
+        while !seen.contains(UInt8(ascii: "\n")) {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+    }
+
     /// Child processes of `pid`, from /proc.
     static func children(of pid: Int32) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }

@@ -16,12 +16,7 @@ extension IntegrationSuite {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         // The first result line means both sides are up.
-        var seen = Data()
-        while !seen.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
+        ProcessHarness.waitForFirstLine(of: out)
         var workers: [Int32] = []
         let start = ContinuousClock.now
         while workers.count < 2 && ContinuousClock.now - start < .seconds(10) {

@@ -167,12 +167,7 @@ extension IntegrationSuite {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait for the first result: remote workers are up.
-        var seen = Data()
-        while !seen.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
+        ProcessHarness.waitForFirstLine(of: out)
         #expect(!lab.workerProcesses().isEmpty, "remote workers should be running")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
