@@ -24,7 +24,7 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
         self.format = format
         self.quiet = quiet
         self.encoder = JSONEncoder()
-        self.encoder.outputFormatting = [.withoutEscapingSlashes]
+        self.encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
     }
 
     func print(_ result: TaskResult<W.J.Output>) {
@@ -48,18 +48,16 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
             }
             self.out.write(Self.pad(["\(result.index)", result.workerID, result.host, busyText, text]) + "\n")
         case .jsonl:
-            let row = JSONRow(
-                task: result.index,
-                worker: result.workerID,
-                host: result.host,
-                result: try? result.outcome.get(),
-                error: Self.failureMessage(result),
-                busyMilliseconds: busy,
-                attempts: result.attempts
-            )
-            if let data = try? self.encoder.encode(row) {
-                self.out.write(String(decoding: data, as: UTF8.self) + "\n")
+            // Built by hand so the keys come in a fixed, documented order; values are encoded by JSONEncoder.
+            var line = "{\"task\":\(result.index),\"worker\":\(self.json(result.workerID)),\"host\":\(self.json(result.host)),"
+            switch result.outcome {
+            case .success(let output):
+                line += "\"result\":\(self.json(output)),"
+            case .failure(let failure):
+                line += "\"error\":\(self.json(failure.message)),"
             }
+            line += "\"busy_ms\":\(busyText),\"attempts\":\(result.attempts)}\n"
+            self.out.write(line)
         case .csv:
             let value: String
             let status: String
@@ -80,11 +78,6 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
 
     func finish() { self.out.flush() }
 
-    private static func failureMessage(_ result: TaskResult<W.J.Output>) -> String? {
-        if case .failure(let failure) = result.outcome { return failure.message }
-        return nil
-    }
-
     private static func pad(_ fields: [String]) -> String {
         let widths = [7, 10, 16, 9]
         var line = ""
@@ -103,35 +96,10 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
         return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
-    private struct JSONRow: Encodable {
-        var task: Int
-        var worker: String
-        var host: String
-        var result: W.J.Output?
-        var error: String?
-        var busyMilliseconds: Double
-        var attempts: Int
-
-        enum CodingKeys: String, CodingKey {
-            case task, worker, host, result, error
-            case busyMilliseconds = "busy_ms"
-            case attempts
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(self.task, forKey: .task)
-            try container.encode(self.worker, forKey: .worker)
-            try container.encode(self.host, forKey: .host)
-            if let error = self.error {
-                try container.encode(error, forKey: .error)
-            } else {
-                try container.encode(self.result, forKey: .result)
-            }
-            try container.encode(self.busyMilliseconds, forKey: .busyMilliseconds)
-            try container.encode(self.attempts, forKey: .attempts)
-        }
+    private func json<Value: Encodable>(_ value: Value) -> String {
+        (try? self.encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
+
 }
 
 extension String {
