@@ -49,7 +49,8 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
             self.out.write(Self.pad(["\(result.index)", result.workerID, result.host, busyText, text]) + "\n")
         case .jsonl:
             // Built by hand so the keys come in a fixed, documented order; values are encoded by JSONEncoder.
-            var line = "{\"task\":\(result.index),\"worker\":\(self.json(result.workerID)),\"host\":\(self.json(result.host)),"
+            var line =
+                "{\"task\":\(result.index),\"worker\":\(self.json(result.workerID)),\"host\":\(self.json(result.host)),"
             switch result.outcome {
             case .success(let output):
                 line += "\"result\":\(self.json(output)),"
