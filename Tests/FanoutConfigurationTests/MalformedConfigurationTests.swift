@@ -357,7 +357,7 @@ struct MalformedConfigurationTests {
         }
         #expect(
             error?.description
-                == "cluster.yaml:2:3: field 'ssh.k0': unknown key 'k0'; valid keys are 'user', 'identity', 'known_hosts', 'connect_timeout'"
+                == "cluster.yaml:2:3: field 'ssh.k0': unknown key 'k0'; valid keys are 'user', 'identity', 'known_hosts', 'connect_timeout', 'require_all_hosts', 'max_parallel', 'worker_binary'"
         )
     }
 

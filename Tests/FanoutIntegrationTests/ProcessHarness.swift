@@ -35,13 +35,16 @@ enum ProcessHarness {
     }
 
     /// Reads from `pipe` until a full line has arrived (or the writer closed it).
-    static func waitForFirstLine(of pipe: Pipe) {
+    /// - Returns: Everything read so far.
+    @discardableResult
+    static func waitForFirstLine(of pipe: Pipe) -> Data {
         var seen = Data()
         while !seen.contains(UInt8(ascii: "\n")) {
             let chunk = pipe.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             seen.append(chunk)
         }
+        return seen
     }
 
     /// Child processes of `pid`, from /proc.

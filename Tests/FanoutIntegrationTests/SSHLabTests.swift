@@ -119,7 +119,7 @@ extension IntegrationSuite {
         try handle.truncate(atOffset: 4096)
         try handle.close()
         let run = try Self.fanout([
-            "run", "noop", "--tasks", "500", "--cluster", lab.cluster, "--format", "jsonl", "--speedup",
+            "run", "noop", "--tasks", "500", "--cluster", lab.cluster, "--format", "jsonl", "--wait-for-workers",
         ])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardError.contains("uploaded"), "host 2 should have been re-deployed: \(run.standardError)")
@@ -137,6 +137,7 @@ extension IntegrationSuite {
         defer { _ = try? LabEnvironment.lab("start-sshd", "2") }
         let run = try Self.fanout([
             "run", "primes", "--limit", "200000", "--tasks", "40", "--cluster", lab.cluster, "--format", "jsonl",
+            "--wait-for-workers",
         ])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardError.contains("primes below 200000: 17984"))
@@ -175,5 +176,47 @@ extension IntegrationSuite {
             lab.waitUntilNoWorkers(timeout: .seconds(10)),
             "remote workers outlived the coordinator: \(lab.workerProcesses())"
         )
+    }
+}
+
+extension IntegrationSuite {
+    @Test(
+        "lab: a host whose network is cut mid-run is dropped and its tasks finish elsewhere, each exactly once",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labSurvivesCutHost() throws {
+        let lab = try LabEnvironment.up()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
+        process.arguments = [
+            "run", "sleep", "--tasks", "600", "--milliseconds", "20", "--cluster", lab.cluster, "--format", "jsonl",
+            "--wait-for-workers",
+        ]
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var output = ProcessHarness.waitForFirstLine(of: out)
+        try LabEnvironment.lab("cut", "2")
+        defer { _ = try? LabEnvironment.lab("heal", "2") }
+        let errors = LockedData()
+        let reader = Thread { errors.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        output.append(out.fileHandleForReading.readDataToEndOfFile())
+        process.waitUntilExit()
+        while !errors.isSet { usleep(1_000) }
+        let standardError = String(decoding: errors.value, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(standardError)")
+        var tasks: [Int] = []
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            tasks.append(try #require(object["task"] as? Int))
+            #expect(object["result"] as? Int == 20)
+        }
+        #expect(tasks.count == 600)
+        #expect(Set(tasks) == Set(0..<600))
+        #expect(standardError.contains("lost"), "the summary should show host 2's worker as lost: \(standardError)")
     }
 }

@@ -48,7 +48,7 @@ struct CommandTests {
                     try await session.run("sleep 10", timeout: .milliseconds(300))
                 }
                 #expect(error.code == .timedOut)
-                #expect(clock.now - start < .seconds(2))
+                #expect(clock.now - start < .seconds(8))
                 // The session stays usable after a timed-out command.
                 #expect(try await session.run("echo again").standardOutput == Array("again\n".utf8))
             }
@@ -59,7 +59,7 @@ struct CommandTests {
         try await SSHDFixture.with { sshd in
             try await SSHSession.withSession(try sshd.target()) { session in
                 #expect(session.roundTripTime > .zero)
-                #expect(session.roundTripTime < .seconds(1))
+                #expect(session.roundTripTime < .seconds(5))
                 #expect(session.hostKey.type == "ssh-ed25519")
                 let fingerprint = try TestKeys.fingerprint(sshd.keys.hostEd25519)
                 let publicKey = try TestKeys.publicKey(sshd.keys.hostEd25519)

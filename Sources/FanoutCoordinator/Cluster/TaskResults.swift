@@ -41,6 +41,12 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
             self.pull = pull
         }
 
+        /// Whether the next call to ``next()`` can return at once, from results already received. Callers that
+        /// buffer output flush when this is `false`, so results stream out as they arrive without a flush per result.
+        public var hasBufferedResults: Bool {
+            self.receivedIndex < self.received.count || self.pending[self.nextIndex] != nil
+        }
+
         public mutating func next() async throws -> TaskResult<J.Output>? {
             guard self.known else {
                 throw ClusterError(.unknownJob, "job '\(J.name)' is not registered with this cluster")

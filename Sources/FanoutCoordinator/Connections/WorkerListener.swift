@@ -147,13 +147,21 @@ struct WorkerListener: Sendable {
                 }
             }
             group.addTask {
+                // The watchdog looks more often than heartbeats are sent, so a silent worker is dropped within
+                // heartbeat_timeout plus a quarter of a second, not plus a whole interval.
+                let tick = min(settings.heartbeatInterval, .milliseconds(250))
+                var lastSent = ContinuousClock.now
                 while true {
-                    try await Task.sleep(for: settings.heartbeatInterval)
-                    if ContinuousClock.now - lastHeard.withLockedValue({ $0 }) > settings.heartbeatTimeout {
+                    try await Task.sleep(for: tick)
+                    let now = ContinuousClock.now
+                    if now - lastHeard.withLockedValue({ $0 }) > settings.heartbeatTimeout {
                         close()
                         return
                     }
-                    try await outbound.write(.heartbeat(Heartbeat(tasksInFlight: 0)))
+                    if now - lastSent >= settings.heartbeatInterval {
+                        lastSent = now
+                        try await outbound.write(.heartbeat(Heartbeat(tasksInFlight: 0)))
+                    }
                 }
             }
             defer { group.cancelAll() }

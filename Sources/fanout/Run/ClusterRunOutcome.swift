@@ -6,7 +6,7 @@ import FanoutJobs
 struct ClusterRunOutcome<Output: Sendable & Equatable>: @unchecked Sendable {
     let started: ContinuousClock.Instant
     var firstResult: ContinuousClock.Instant?
-    /// When every expected worker had joined (measured for speedup runs only).
+    /// When every expected worker had joined (measured with --speedup and --wait-for-workers only).
     var workersReady: ContinuousClock.Instant?
     var finished: ContinuousClock.Instant?
     var completed = 0

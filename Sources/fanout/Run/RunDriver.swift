@@ -44,22 +44,26 @@ struct RunDriver<W: Workload> {
         let workload = self.workload
         let ordered = self.options.ordered
         let keepOutputs = baseline != nil
+        let waitForWorkers = keepOutputs || self.options.waitForWorkers
         let finalOptions = clusterOptions
         let outcome = try await InterruptibleRun.run { () async throws -> ClusterRunOutcome<W.J.Output> in
             let started = ContinuousClock.now
             return try await Cluster.withCluster(finalOptions) { cluster in
                 var tally = ClusterRunOutcome<W.J.Output>(started: started, accumulator: workload.makeAccumulator())
-                if keepOutputs {
-                    // For a speedup run, note when every worker is ready, to report compute time apart from start-up.
+                if waitForWorkers {
+                    // Start with the whole cluster; a speedup run also reports compute time apart from start-up.
                     try? await cluster.waitForLaunches(timeout: .seconds(60))
                     tally.workersReady = ContinuousClock.now
                 }
                 let inputs = (0..<workload.taskCount).lazy.map { workload.input(at: $0) }
                 do {
-                    for try await result in cluster.map(W.J.self, inputs, ordered: ordered) {
+                    var results = cluster.map(W.J.self, inputs, ordered: ordered).makeAsyncIterator()
+                    while let result = try await results.next() {
                         tally.record(result, keepOutputs: keepOutputs)
                         printer.print(result)
                         progress.advance()
+                        // Stream: flush whenever the next result is not already here.
+                        if !results.hasBufferedResults { printer.finish() }
                     }
                 } catch {
                     tally.error = error

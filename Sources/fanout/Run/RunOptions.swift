@@ -32,6 +32,12 @@ struct RunOptions: ParsableArguments {
     )
     var speedup = false
 
+    @Flag(
+        name: .long,
+        help: "Hand out the first task only when every worker has started (or failed to), so all take part."
+    )
+    var waitForWorkers = false
+
     @Flag(name: .long, help: "Log worker arrivals and departures.")
     var verbose = false
 
