@@ -22,6 +22,13 @@ struct SummaryPrinter {
                 "first result after \(String(decimals: Self.seconds(first - outcome.started), 3)) s (includes starting the workers)"
             )
         }
+        if let compute = outcome.computeTime.map(Self.seconds) {
+            lines.append(
+                "after every worker was ready: \(String(decimals: compute, 3)) s "
+                    + "(\(String(decimals: Double(finished) / max(compute, 1e-9), 0)) tasks/s), "
+                    + "start-up took \(String(decimals: wall - compute, 3)) s"
+            )
+        }
         if outcome.retried > 0 {
             lines.append("tasks reassigned after a worker was lost: \(outcome.retried)")
         }
