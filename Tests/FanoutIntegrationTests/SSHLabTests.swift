@@ -220,3 +220,26 @@ extension IntegrationSuite {
         #expect(standardError.contains("lost"), "the summary should show host 2's worker as lost: \(standardError)")
     }
 }
+
+extension IntegrationSuite {
+    @Test(
+        "lab: fanout hosts trust --yes records the presented keys, after which the hosts check out",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labTrustRecordsKeys() throws {
+        let lab = try LabEnvironment.up()
+        let knownHosts = NSTemporaryDirectory() + "trusted-\(UUID().uuidString)/known_hosts"
+        let cluster = try lab.clusterFile("trust", replacing: [(lab.knownHosts, knownHosts)])
+        let before = try Self.fanout(["hosts", "check", "--cluster", cluster])
+        #expect(before.status == 1)
+        let trust = try Self.fanout(["hosts", "trust"] + lab.hosts + ["--yes", "--cluster", cluster])
+        #expect(trust.status == 0, "\(trust.standardOutput)\(trust.standardError)")
+        #expect(trust.standardOutput.contains("SHA256:"))
+        let recorded = try String(contentsOfFile: knownHosts, encoding: .utf8)
+        for host in lab.hosts {
+            #expect(recorded.contains(host + " "), "no known_hosts line for \(host)")
+        }
+        let after = try Self.fanout(["hosts", "check", "--cluster", cluster])
+        #expect(after.status == 0, "\(after.standardOutput)\(after.standardError)")
+    }
+}
