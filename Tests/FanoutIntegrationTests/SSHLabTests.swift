@@ -243,3 +243,42 @@ extension IntegrationSuite {
         #expect(after.status == 0, "\(after.standardOutput)\(after.standardError)")
     }
 }
+
+extension IntegrationSuite {
+    @Test(
+        "lab: when every process of a host is killed, its tasks are retried on other hosts, each exactly once",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labRetriesOnAnotherHost() throws {
+        let lab = try LabEnvironment.up()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
+        process.arguments = [
+            "run", "sleep", "--tasks", "600", "--milliseconds", "20", "--cluster", lab.cluster, "--format", "jsonl",
+            "--wait-for-workers",
+        ]
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var output = ProcessHarness.waitForFirstLine(of: out)
+        try LabEnvironment.lab("kill-host", "2")
+        output.append(out.fileHandleForReading.readDataToEndOfFile())
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        var tasks: [Int] = []
+        var retried = 0
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            tasks.append(try #require(object["task"] as? Int))
+            if (object["attempts"] as? Int ?? 1) > 1 {
+                retried += 1
+                #expect(object["host"] as? String != lab.hosts[1], "a retry ran again on the host that died")
+            }
+        }
+        #expect(tasks.count == 600)
+        #expect(Set(tasks) == Set(0..<600))
+        #expect(retried > 0, "the killed host held tasks, so some results must be retries")
+    }
+}

@@ -180,7 +180,8 @@ final class Scheduler: Sendable {
                 self.logger.info("worker \(workerID) on \(worker.handle.host) left: \(reason)")
             }
             var failed: [RawResult] = []
-            for task in worker.inFlight.values.sorted(by: { $0.id < $1.id }) {
+            for var task in worker.inFlight.values.sorted(by: { $0.id < $1.id }) {
+                task.diedOn.insert(worker.handle.host)
                 if task.attempts > self.settings.maxRetries {
                     failed.append(
                         RawResult(
@@ -223,7 +224,7 @@ final class Scheduler: Sendable {
                 var batchBytes = 0
                 let batchByteLimit = self.settings.maximumFrameBytes / 2
                 while room > 0 {
-                    guard var task = self.nextTask(run: run) else { break }
+                    guard var task = self.nextTask(run: run, host: worker.handle.host) else { break }
                     if !batch.isEmpty && batchBytes + task.input.count + 16 > batchByteLimit {
                         worker.handle.send(.taskBatch(TaskBatch(job: run.job, tasks: batch)))
                         batch.removeAll(keepingCapacity: true)
@@ -247,8 +248,18 @@ final class Scheduler: Sendable {
             self.checkRunEnd(run)
         }
 
-        mutating func nextTask(run: RunRequest) -> PendingTask? {
-            if !self.retries.isEmpty { return self.retries.removeFirst() }
+        /// The next task for a worker on `host`: a retry first, unless it died on this host and a worker on another
+        /// host could take it instead (that one is not in `workers` while it is being filled, which is fine: the
+        /// retry waits for the next dispatch); then a fresh input.
+        mutating func nextTask(run: RunRequest, host: String) -> PendingTask? {
+            if let index = self.retries.firstIndex(where: { !$0.diedOn.contains(host) }) {
+                return self.retries.remove(at: index)
+            }
+            if let first = self.retries.first,
+                !self.workers.values.contains(where: { !first.diedOn.contains($0.handle.host) })
+            {
+                return self.retries.removeFirst()
+            }
             guard !self.inputsExhausted, !self.pausedForConsumer else { return nil }
             if run.results.buffered >= run.results.highWaterMark {
                 self.pausedForConsumer = true

@@ -38,4 +38,6 @@ struct PendingTask {
     var id: UInt64
     var input: [UInt8]
     var attempts: Int
+    /// Hosts whose worker died while holding this task; a retry goes elsewhere when another host can take it.
+    var diedOn: Set<String> = []
 }
