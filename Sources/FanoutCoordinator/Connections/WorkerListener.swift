@@ -139,7 +139,12 @@ struct WorkerListener: Sendable {
         close: @escaping @Sendable () -> Void
     ) async throws {
         let lastHeard = NIOLockedValueBox(ContinuousClock.now)
+        let silent = NIOLockedValueBox(false)
         let settings = self.settings
+        let silence = ProtocolError(
+            .timedOut,
+            "no message for \(settings.heartbeatTimeout) (scheduling.heartbeat_timeout): worker or network gone"
+        )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await message in outgoing {
@@ -155,6 +160,7 @@ struct WorkerListener: Sendable {
                     try await Task.sleep(for: tick)
                     let now = ContinuousClock.now
                     if now - lastHeard.withLockedValue({ $0 }) > settings.heartbeatTimeout {
+                        silent.withLockedValue { $0 = true }
                         close()
                         return
                     }
@@ -165,7 +171,8 @@ struct WorkerListener: Sendable {
                 }
             }
             defer { group.cancelAll() }
-            while let message = try await messages.next() {
+            // When the watchdog closed the connection, `next` says so rather than "connection closed".
+            while let message = try await Self.next(&messages, silent: silent, silence: silence) {
                 lastHeard.withLockedValue { $0 = ContinuousClock.now }
                 switch message {
                 case .resultBatch(let batch):
@@ -181,6 +188,23 @@ struct WorkerListener: Sendable {
                     throw ProtocolError(.unexpectedMessage, "worker sent an unexpected \(message.kind) message")
                 }
             }
+        }
+    }
+
+    private static func next(
+        _ messages: inout NIOAsyncChannelInboundStream<WireMessage>.AsyncIterator,
+        silent: NIOLockedValueBox<Bool>,
+        silence: ProtocolError
+    ) async throws -> WireMessage? {
+        do {
+            guard let message = try await messages.next() else {
+                if silent.withLockedValue({ $0 }) { throw silence }
+                return nil
+            }
+            return message
+        } catch {
+            if silent.withLockedValue({ $0 }) { throw silence }
+            throw error
         }
     }
 
