@@ -14,17 +14,17 @@ struct Fanout: AsyncParsableCommand {
         commandName: "fanout",
         abstract: "Spread CPU-heavy work over local cores and remote hosts.",
         discussion: """
-            Threads and async I/O give concurrency, which helps I/O-bound work. CPU-bound work needs parallelism:
-            processes, cores, machines. Fanout starts worker processes (locally, and over SSH on the hosts listed
+            Threads and async I/O give concurrency, which helps I/O-bound work. CPU-bound work needs parallelism: \
+            processes, cores, machines. Fanout starts worker processes (locally, and over SSH on the hosts listed \
             in cluster.yaml), feeds them tasks dynamically over TCP and tells you how much each one helped.
 
             EXAMPLES:
-              fanout run primes --limit 20000000 --speedup     sequential vs parallel, with the speedup
-              fanout run mandelbrot --output set.pgm           render an image row by row
-              fanout run pi --tasks 200 --format jsonl         one JSON object per task on stdout
-              fanout run noop --tasks 100000 --summary-only    measure per-task overhead
-              fanout hosts check --cluster lab.yaml            is every remote host usable?
-              fanout deploy --cluster lab.yaml                 copy the worker binary to the hosts
+              fanout run primes --limit 20000000 --speedup   (sequential vs parallel)
+              fanout run mandelbrot --output set.pgm         (an image, row by row)
+              fanout run pi --tasks 200 --format jsonl       (a JSON object per task)
+              fanout run noop --tasks 100000 --summary-only  (per-task overhead)
+              fanout hosts check --cluster lab.yaml          (is every host usable?)
+              fanout deploy --cluster lab.yaml               (copy the worker to hosts)
 
             EXIT STATUS: 0 every task succeeded, 1 some tasks failed, 2 usage or configuration error.
             """,

@@ -8,8 +8,8 @@ struct DeployCommand: AsyncParsableCommand {
         commandName: "deploy",
         abstract: "Copy the worker binary to every host of the cluster file that does not have it yet.",
         discussion: """
-            Each host gets ~/.cache/fanout/fanout-worker-<sha256>, uploaded under a temporary name, checked with
-            sha256sum on the host and then renamed, so a broken upload is never run. Hosts that already have it
+            Each host gets ~/.cache/fanout/fanout-worker-<sha256>, uploaded under a temporary name, checked with \
+            sha256sum on the host and then renamed, so a broken upload is never run. Hosts that already have it \
             are left alone. `fanout run` does the same by itself when needed.
 
             EXAMPLE:

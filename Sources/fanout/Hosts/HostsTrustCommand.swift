@@ -13,8 +13,8 @@ struct HostsTrustCommand: AsyncParsableCommand {
         commandName: "trust",
         abstract: "Show each host's SSH key fingerprint and add it to the known-hosts file when you confirm.",
         discussion: """
-            Compare the fingerprint with the one the host's administrator sees (`ssh-keygen -lf
-            /etc/ssh/ssh_host_ed25519_key.pub` on the host) before you confirm. HOST is an address from the cluster
+            Compare the fingerprint with the one the host's administrator sees (`ssh-keygen -lf \
+            /etc/ssh/ssh_host_ed25519_key.pub` on the host) before you confirm. HOST is an address from the cluster \
             file (its port and known_hosts file are used) or HOST[:PORT].
 
             EXAMPLES:

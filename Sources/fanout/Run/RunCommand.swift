@@ -6,8 +6,8 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a built-in job over the cluster's workers.",
         discussion: """
-            Each job splits its work into tasks; workers take tasks as they have room, so fast and slow workers
-            all stay busy. Results are printed as tasks finish (--ordered for input order), then a summary with
+            Each job splits its work into tasks; workers take tasks as they have room, so fast and slow workers \
+            all stay busy. Results are printed as tasks finish (--ordered for input order), then a summary with \
             tasks per worker and host.
 
             EXAMPLES:

@@ -9,8 +9,8 @@ struct SleepCommand: AsyncParsableCommand, Workload {
         commandName: "sleep",
         abstract: "Tasks that wait without CPU (I/O-bound): they speed up from concurrency, not from cores.",
         discussion: """
-            Try: fanout run sleep --tasks 40 --milliseconds 100 --workers 1, then add --slots-per-worker via
-            local.slots in cluster.yaml: more tasks in flight on one core help; more cores do not.
+            Try `fanout run sleep --tasks 40 --milliseconds 100 --workers 1`, then the same with `local: {slots: 40}` \
+            in cluster.yaml: more tasks in flight on one core help; more cores do not.
             """
     )
 
