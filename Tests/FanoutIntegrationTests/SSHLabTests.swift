@@ -186,6 +186,24 @@ extension IntegrationSuite {
     )
     func labSurvivesCutHost() throws {
         let lab = try LabEnvironment.up()
+        defer { _ = try? LabEnvironment.lab("heal", "2") }
+        let run = try Self.sleepRun(on: lab) { try LabEnvironment.lab("cut", "2") }
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.rows.count == 600)
+        #expect(Set(run.rows.compactMap { $0["task"] as? Int }) == Set(0..<600))
+        #expect(run.rows.allSatisfy { $0["result"] as? Int == 20 })
+        #expect(
+            run.standardError.contains("lost"),
+            "the summary should show host 2's worker as lost: \(run.standardError)"
+        )
+    }
+
+    /// Runs 600 sleep tasks of 20 ms on the lab, calls `disrupt` once the first result is out, and returns the exit
+    /// status, the jsonl rows and stderr.
+    private static func sleepRun(
+        on lab: LabEnvironment,
+        disrupt: () throws -> Void
+    ) throws -> (status: Int32, rows: [[String: Any]], standardError: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
         process.arguments = [
@@ -199,25 +217,17 @@ extension IntegrationSuite {
         process.standardError = err
         try process.run()
         var output = ProcessHarness.waitForFirstLine(of: out)
-        try LabEnvironment.lab("cut", "2")
-        defer { _ = try? LabEnvironment.lab("heal", "2") }
+        try disrupt()
         let errors = LockedData()
         let reader = Thread { errors.set(err.fileHandleForReading.readDataToEndOfFile()) }
         reader.start()
         output.append(out.fileHandleForReading.readDataToEndOfFile())
         process.waitUntilExit()
         while !errors.isSet { usleep(1_000) }
-        let standardError = String(decoding: errors.value, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(standardError)")
-        var tasks: [Int] = []
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            tasks.append(try #require(object["task"] as? Int))
-            #expect(object["result"] as? Int == 20)
+        let rows = try String(decoding: output, as: UTF8.self).split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         }
-        #expect(tasks.count == 600)
-        #expect(Set(tasks) == Set(0..<600))
-        #expect(standardError.contains("lost"), "the summary should show host 2's worker as lost: \(standardError)")
+        return (process.terminationStatus, rows, String(decoding: errors.value, as: UTF8.self))
     }
 }
 
@@ -251,34 +261,14 @@ extension IntegrationSuite {
     )
     func labRetriesOnAnotherHost() throws {
         let lab = try LabEnvironment.up()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
-        process.arguments = [
-            "run", "sleep", "--tasks", "600", "--milliseconds", "20", "--cluster", lab.cluster, "--format", "jsonl",
-            "--wait-for-workers",
-        ]
-        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var output = ProcessHarness.waitForFirstLine(of: out)
-        try LabEnvironment.lab("kill-host", "2")
-        output.append(out.fileHandleForReading.readDataToEndOfFile())
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        var tasks: [Int] = []
-        var retried = 0
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            tasks.append(try #require(object["task"] as? Int))
-            if (object["attempts"] as? Int ?? 1) > 1 {
-                retried += 1
-                #expect(object["host"] as? String != lab.hosts[1], "a retry ran again on the host that died")
-            }
+        let run = try Self.sleepRun(on: lab) { try LabEnvironment.lab("kill-host", "2") }
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.rows.count == 600)
+        #expect(Set(run.rows.compactMap { $0["task"] as? Int }) == Set(0..<600))
+        let retries = run.rows.filter { ($0["attempts"] as? Int ?? 1) > 1 }
+        #expect(!retries.isEmpty, "the killed host held tasks, so some results must be retries")
+        for retry in retries {
+            #expect(retry["host"] as? String != lab.hosts[1], "a retry ran again on the host that died")
         }
-        #expect(tasks.count == 600)
-        #expect(Set(tasks) == Set(0..<600))
-        #expect(retried > 0, "the killed host held tasks, so some results must be retries")
     }
 }
