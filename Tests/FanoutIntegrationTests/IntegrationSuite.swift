@@ -10,13 +10,7 @@ import Testing
 @Suite(.serialized)
 struct IntegrationSuite {
     /// The directory holding the built products (`fanout`, `fanout-worker`) next to the test bundle.
-    static var productsDirectory: String {
-        WorkerExecutable.besideCurrentExecutable(named: "x").path.split(
-            separator: "/",
-            omittingEmptySubsequences: false
-        )
-        .dropLast().joined(separator: "/")
-    }
+    static var productsDirectory: String { WorkerExecutable.currentExecutableDirectory() }
 
     static func product(_ name: String) throws -> String {
         let path = Self.productsDirectory + "/" + name

@@ -22,15 +22,23 @@ public struct WorkerExecutable: Sendable, Equatable {
     /// `fanout-worker` next to the running executable, the layout `swift build` and installs produce.
     /// - Returns: The executable description.
     public static func besideCurrentExecutable(named name: String = "fanout-worker") -> WorkerExecutable {
-        let directory = Self.currentExecutablePath().split(separator: "/", omittingEmptySubsequences: false)
-            .dropLast().joined(separator: "/")
-        return WorkerExecutable(path: directory + "/" + name)
+        WorkerExecutable(path: Self.currentExecutableDirectory() + "/" + name)
     }
 
     /// The running program itself, started with the embedded-worker flag: for programs that define their own jobs
     /// and call `WorkerCommandLine.runIfRequested(registry:)` first thing in `main`.
     public static var currentProcessEmbedded: WorkerExecutable {
         WorkerExecutable(path: Self.currentExecutablePath(), leadingArguments: ["--fanout-worker"])
+    }
+
+    /// The directory holding the running executable (where `swift build` puts its sibling products).
+    public static func currentExecutableDirectory() -> String {
+        Self.parent(of: Self.currentExecutablePath())
+    }
+
+    /// A path without its last component.
+    static func parent(of path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
     }
 
     static func currentExecutablePath() -> String {

@@ -34,14 +34,13 @@ public struct WorkerBinary: Sendable, Equatable {
     /// - Returns: The binary.
     /// - Throws: ``ClusterError`` with code `workerExecutable` naming the paths tried and how to build one.
     public static func locate(configured: String?) throws -> WorkerBinary {
-        let directory = WorkerExecutable.currentExecutablePath().split(separator: "/", omittingEmptySubsequences: false)
-            .dropLast().joined(separator: "/")
+        let directory = WorkerExecutable.currentExecutableDirectory()
         var candidates: [String] = []
         if let configured { candidates.append(Self.expandTilde(configured)) }
         candidates.append(directory + "/fanout-worker-static")
         var parent = directory
         for _ in 0..<5 {
-            parent = parent.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            parent = WorkerExecutable.parent(of: parent)
             guard !parent.isEmpty else { break }
             candidates.append(parent + "/.build-static/fanout-worker")
         }

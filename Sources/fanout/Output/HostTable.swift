@@ -17,7 +17,7 @@ enum HostTable {
                 report.architecture ?? "-",
                 report.glibc ?? "-",
                 report.cores.map(String.init) ?? "-",
-                report.roundTrip.map { String(decimals: Self.milliseconds($0), 2) } ?? "-",
+                report.roundTrip.map { String(decimals: $0.milliseconds, 2) } ?? "-",
                 report.uploaded ? "uploaded" : report.workerCurrent.map { $0 ? "current" : "missing" } ?? "-",
                 report.usable
                     ? (report.workersStarted > 0 ? "ok, \(report.workersStarted) workers" : "ok") : "UNUSABLE",
@@ -46,7 +46,4 @@ enum HostTable {
         }
     }
 
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }
 }

@@ -21,8 +21,7 @@ final class ProgressBar: @unchecked Sendable {
         let fraction = Double(self.done) / Double(self.total)
         let width = 30
         let filled = Int(fraction * Double(width))
-        let elapsed =
-            Double((now - self.started).components.seconds) + Double((now - self.started).components.attoseconds) / 1e18
+        let elapsed = (now - self.started).seconds
         let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         FileHandleOutput.standardError.write(

@@ -37,7 +37,7 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
             case .jsonl: break
             }
         }
-        let busy = Double(result.busy.components.seconds) * 1000 + Double(result.busy.components.attoseconds) / 1e15
+        let busy = result.busy.milliseconds
         let busyText = String(format3: busy)
         switch self.format {
         case .table:

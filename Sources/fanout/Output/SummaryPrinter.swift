@@ -9,7 +9,7 @@ struct SummaryPrinter {
 
     func print<Output>(outcome: ClusterRunOutcome<Output>, baseline: SequentialBaseline<Output>?) throws {
         var lines: [String] = []
-        let wall = Self.seconds(outcome.wallTime)
+        let wall = outcome.wallTime.seconds
         let finished = outcome.completed + outcome.failed
         lines.append("")
         lines.append(
@@ -19,10 +19,10 @@ struct SummaryPrinter {
         )
         if let first = outcome.firstResult {
             lines.append(
-                "first result after \(String(decimals: Self.seconds(first - outcome.started), 3)) s (includes starting the workers)"
+                "first result after \(String(decimals: (first - outcome.started).seconds, 3)) s (includes starting the workers)"
             )
         }
-        if let compute = outcome.computeTime.map(Self.seconds) {
+        if let compute = outcome.computeTime.map(\.seconds) {
             lines.append(
                 "after every worker was ready: \(String(decimals: compute, 3)) s "
                     + "(\(String(decimals: Double(finished) / max(compute, 1e-9), 0)) tasks/s), "
@@ -82,7 +82,7 @@ struct SummaryPrinter {
         lines.append(contentsOf: try outcome.accumulator.summary())
         if let baseline {
             let slots = workers.filter { $0.completed > 0 }.reduce(0) { $0 + $1.slots }
-            let sequential = Self.seconds(baseline.wallTime)
+            let sequential = baseline.wallTime.seconds
             let speedup = sequential / max(wall, 1e-9)
             var mismatches = 0
             for (index, output) in outcome.outputs where baseline.outputs.indices.contains(index) {
@@ -98,7 +98,7 @@ struct SummaryPrinter {
                 "speedup: \(String(decimals: speedup, 2))x   efficiency: "
                     + "\(String(decimals: speedup / Double(max(slots, 1)), 2)) (speedup / \(max(slots, 1)) slots)"
             )
-            if let compute = outcome.computeTime.map(Self.seconds) {
+            if let compute = outcome.computeTime.map(\.seconds) {
                 let computeSpeedup = sequential / max(compute, 1e-9)
                 lines.append(
                     "without start-up (\(String(decimals: wall - compute, 3)) s to start the workers): "
@@ -115,10 +115,6 @@ struct SummaryPrinter {
             FileHandleOutput.standardOutput.write(text)
             FileHandleOutput.standardOutput.flush()
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private static func row(_ fields: [String]) -> String {
