@@ -142,6 +142,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "FanoutCoordinatorTests",
+            dependencies: ["FanoutCoordinator", "FanoutProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "FanoutIntegrationTests",
             dependencies: [
                 "FanoutCoordinator", "FanoutJobs", "FanoutProtocol", "FanoutWorker", "FanoutConfiguration",

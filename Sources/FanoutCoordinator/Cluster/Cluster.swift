@@ -205,11 +205,14 @@ public final class Cluster: Sendable {
     ///   - job: The job type; it must be in the cluster's registry.
     ///   - inputs: The inputs. Iterated from the scheduler's task, one element at a time.
     ///   - ordered: Deliver results in input order instead of completion order.
+    ///   - journal: Record each finished task here, and replay the results it already holds instead of running
+    ///     those inputs again (see ``RunJournal``). Close it when the run has ended.
     /// - Returns: An async sequence of results; iterating it starts the run.
     public func map<J: Job, Inputs: Sequence>(
         _ job: J.Type,
         _ inputs: Inputs,
-        ordered: Bool = false
+        ordered: Bool = false,
+        journal: RunJournal? = nil
     ) -> TaskResults<J> where Inputs.Element == J.Input {
         var iterator = inputs.makeIterator()
         let box = UncheckedIterator { iterator.next() }
@@ -217,6 +220,7 @@ public final class Cluster: Sendable {
             scheduler: self.scheduler,
             known: self.registry.runner(named: J.name) != nil,
             ordered: ordered,
+            journal: journal,
             pull: {
                 guard let input = box.next() else { return nil }
                 do {
@@ -241,7 +245,7 @@ public final class Cluster: Sendable {
 
     static func digest(of executable: WorkerExecutable) throws -> String {
         do {
-            return try BinaryDigest.ofFile(atPath: executable.path)
+            return try FileDigestCache.digest(ofFile: executable.path)
         } catch {
             throw ClusterError(
                 .workerExecutable,

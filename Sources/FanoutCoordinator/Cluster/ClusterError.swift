@@ -16,6 +16,9 @@ public struct ClusterError: Error, CustomStringConvertible, Sendable {
         public static let unknownJob = Code("unknown-job")
         /// The run was cancelled (Ctrl-C or the caller's task was cancelled).
         public static let cancelled = Code("cancelled")
+        /// A `--journal` file cannot be used: unreadable, not a journal, from another run, or not matching the
+        /// inputs.
+        public static let journal = Code("journal")
     }
 
     /// The code.

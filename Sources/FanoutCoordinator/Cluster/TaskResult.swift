@@ -12,6 +12,9 @@ public struct TaskResult<Output: Sendable>: Sendable {
     public var busy: Duration
     /// How many times the task was started (1 unless a worker died under it).
     public var attempts: Int
+    /// Whether this result was read back from the run's journal (finished in an earlier, interrupted run) instead
+    /// of computed now. Everything else is as it was recorded.
+    public var replayed: Bool = false
 
     /// The output, if the task succeeded.
     public var output: Output? { try? self.outcome.get() }

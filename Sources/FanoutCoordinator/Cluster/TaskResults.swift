@@ -8,17 +8,31 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
     private let scheduler: Scheduler
     private let known: Bool
     private let ordered: Bool
+    private let journal: RunJournal?
     private let pull: @Sendable () -> RunRequest.Input?
 
-    init(scheduler: Scheduler, known: Bool, ordered: Bool, pull: @escaping @Sendable () -> RunRequest.Input?) {
+    init(
+        scheduler: Scheduler,
+        known: Bool,
+        ordered: Bool,
+        journal: RunJournal?,
+        pull: @escaping @Sendable () -> RunRequest.Input?
+    ) {
         self.scheduler = scheduler
         self.known = known
         self.ordered = ordered
+        self.journal = journal
         self.pull = pull
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(scheduler: self.scheduler, known: self.known, ordered: self.ordered, pull: self.pull)
+        Iterator(
+            scheduler: self.scheduler,
+            known: self.known,
+            ordered: self.ordered,
+            journal: self.journal,
+            pull: self.pull
+        )
     }
 
     /// Submits the run on first use and decodes results as they arrive.
@@ -26,6 +40,7 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
         private let scheduler: Scheduler
         private let known: Bool
         private let ordered: Bool
+        private let journal: RunJournal?
         private let pull: @Sendable () -> RunRequest.Input?
         private var run: RunRequest?
         private var pending: [UInt64: RawResult] = [:]
@@ -34,10 +49,17 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
         private var receivedIndex = 0
         private var nextIndex: UInt64 = 0
 
-        init(scheduler: Scheduler, known: Bool, ordered: Bool, pull: @escaping @Sendable () -> RunRequest.Input?) {
+        init(
+            scheduler: Scheduler,
+            known: Bool,
+            ordered: Bool,
+            journal: RunJournal?,
+            pull: @escaping @Sendable () -> RunRequest.Input?
+        ) {
             self.scheduler = scheduler
             self.known = known
             self.ordered = ordered
+            self.journal = journal
             self.pull = pull
         }
 
@@ -58,7 +80,7 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
                 let scheduler = self.scheduler
                 let channel = ResultChannel(highWaterMark: 16_384, wakeScheduler: { scheduler.post(.consumed) })
                 let pull = self.pull
-                run = RunRequest(job: J.name, results: channel, pull: { pull() })
+                run = RunRequest(job: J.name, results: channel, journal: self.journal, pull: { pull() })
                 self.run = run
                 scheduler.post(.submitted(run))
             }
@@ -116,7 +138,8 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
                 host: raw.host,
                 outcome: outcome,
                 busy: .nanoseconds(Int64(clamping: raw.busyNanoseconds)),
-                attempts: raw.attempts
+                attempts: raw.attempts,
+                replayed: raw.replayed
             )
         }
     }

@@ -63,7 +63,7 @@ public struct WorkerBinary: Sendable, Equatable {
     public static func describe(path: String) throws -> WorkerBinary {
         let digest: String
         do {
-            digest = try BinaryDigest.ofFile(atPath: path)
+            digest = try FileDigestCache.digest(ofFile: path)
         } catch {
             throw ClusterError(.workerExecutable, "cannot read worker binary \(path): \(error.message)")
         }

@@ -10,6 +10,10 @@ struct RawResult: Sendable {
     var outcome: TaskOutcome
     var busyNanoseconds: UInt64
     var attempts: Int
+    /// The input's fingerprint, recorded in the journal (0 when no journal is kept).
+    var inputDigest: UInt64 = 0
+    /// Read back from the journal rather than computed in this run.
+    var replayed = false
 }
 
 /// The hand-off between the scheduler (producer) and the caller iterating results (consumer).

@@ -10,15 +10,25 @@ final class RunRequest: Sendable {
 
     let job: String
     let results: ResultChannel
+    /// Where finished tasks are recorded, and recorded results come from, when the run keeps a journal.
+    let journal: RunJournal?
     /// Pulls the next input. Only the scheduler's task calls it, one call at a time, so it needs no lock.
     /// (Keeping a closure in a lock box is also a trap: every `inout` access re-wraps it in a thunk.)
     private let pull: @Sendable () -> Input?
 
-    init(job: String, results: ResultChannel, pull: @escaping @Sendable () -> Input?) {
+    init(job: String, results: ResultChannel, journal: RunJournal? = nil, pull: @escaping @Sendable () -> Input?) {
         self.job = job
         self.results = results
+        self.journal = journal
         self.pull = pull
     }
 
     func nextInput() -> Input? { self.pull() }
+
+    /// Hands finished tasks to the caller, recording them in the journal first.
+    func deliver(_ results: [RawResult]) {
+        guard !results.isEmpty else { return }
+        self.journal?.append(results)
+        self.results.send(results)
+    }
 }

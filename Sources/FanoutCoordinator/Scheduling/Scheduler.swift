@@ -59,6 +59,8 @@ final class Scheduler: Sendable {
         var fatalReason: String?
         /// Set once the cluster closes; workers joining later are told to exit at once.
         var closing = false
+        /// Set when the current run cannot go on (its journal does not match its inputs); it ends with this error.
+        var abortReason: ClusterError?
 
         init(settings: SchedulerSettings, logger: Logger, statistics: ClusterStatistics) {
             self.settings = settings
@@ -152,7 +154,8 @@ final class Scheduler: Sendable {
                         host: worker.handle.host,
                         outcome: completion.outcome,
                         busyNanoseconds: completion.busyNanoseconds,
-                        attempts: task.attempts
+                        attempts: task.attempts,
+                        inputDigest: task.inputDigest
                     )
                 )
             }
@@ -164,7 +167,7 @@ final class Scheduler: Sendable {
                 completed: worker.completed,
                 busy: worker.busyNanoseconds
             )
-            run.results.send(delivered)
+            run.deliver(delivered)
         }
 
         mutating func lose(workerID: String, reason: String) {
@@ -193,7 +196,8 @@ final class Scheduler: Sendable {
                                     + "(scheduling.max_retries = \(self.settings.maxRetries)); last: \(reason)"
                             ),
                             busyNanoseconds: 0,
-                            attempts: task.attempts
+                            attempts: task.attempts,
+                            inputDigest: task.inputDigest
                         )
                     )
                 } else {
@@ -201,7 +205,7 @@ final class Scheduler: Sendable {
                 }
             }
             self.statistics.addRetried(worker.inFlight.count - failed.count)
-            self.current?.results.send(failed)
+            self.current?.deliver(failed)
         }
 
         /// Fills every worker that has room, retries first, then fresh inputs.
@@ -245,6 +249,11 @@ final class Scheduler: Sendable {
                     worker.handle.send(.taskBatch(TaskBatch(job: run.job, tasks: batch)))
                 }
             }
+            if let reason = self.abortReason {
+                self.abortReason = nil
+                self.finishCurrentRun(error: reason)
+                return
+            }
             self.checkRunEnd(run)
         }
 
@@ -273,26 +282,53 @@ final class Scheduler: Sendable {
                 }
                 let id = self.nextTaskID
                 self.nextTaskID += 1
+                var digest: UInt64 = 0
+                if let journal = run.journal {
+                    if case .encoded(let bytes) = input { digest = InputDigest.of(bytes) }
+                    if let recorded = journal.recordedResult(at: id - self.runBase) {
+                        guard recorded.inputDigest == digest else {
+                            self.abortReason = ClusterError(
+                                .journal,
+                                "\(journal.path) does not match this run's inputs: the input of task "
+                                    + "\(id - self.runBase) differs from the one whose result it recorded; "
+                                    + "use another --journal file"
+                            )
+                            self.inputsExhausted = true
+                            return nil
+                        }
+                        // Done in an earlier run: replay the recorded result instead of running the task.
+                        run.results.send([recorded])
+                        if run.results.buffered >= run.results.highWaterMark {
+                            self.pausedForConsumer = true
+                            run.results.requestWakeup()
+                            return nil
+                        }
+                        continue
+                    }
+                }
                 let failure: String
                 switch input {
                 case .encoded(let bytes):
                     // Room for the frame header, the job name and this task's id and length.
                     let limit = self.settings.maximumFrameBytes - 1024 - run.job.utf8.count
-                    if bytes.count <= limit { return PendingTask(id: id, input: bytes, attempts: 0) }
+                    if bytes.count <= limit {
+                        return PendingTask(id: id, input: bytes, attempts: 0, inputDigest: digest)
+                    }
                     failure =
                         "input of \(bytes.count) bytes does not fit in a frame "
                         + "(limits.max_frame_bytes = \(self.settings.maximumFrameBytes))"
                 case .unencodable(let reason):
                     failure = "input could not be encoded: \(reason)"
                 }
-                run.results.send([
+                run.deliver([
                     RawResult(
                         index: id - self.runBase,
                         workerID: "",
                         host: "",
                         outcome: .failure(failure),
                         busyNanoseconds: 0,
-                        attempts: 0
+                        attempts: 0,
+                        inputDigest: digest
                     )
                 ])
             }

@@ -38,6 +38,8 @@ struct PendingTask {
     var id: UInt64
     var input: [UInt8]
     var attempts: Int
+    /// The input's fingerprint for the journal (0 when no journal is kept).
+    var inputDigest: UInt64 = 0
     /// Hosts whose worker died while holding this task; a retry goes elsewhere when another host can take it.
     var diedOn: Set<String> = []
 }

@@ -29,6 +29,12 @@ struct SummaryPrinter {
                     + "start-up took \(String(decimals: wall - compute, 3)) s"
             )
         }
+        if let journal = outcome.journalPath {
+            lines.append(
+                "journal \(journal): \(outcome.replayed) results replayed from earlier runs, "
+                    + "\(finished - outcome.replayed) recorded now"
+            )
+        }
         if outcome.retried > 0 {
             lines.append("tasks reassigned after a worker was lost: \(outcome.retried)")
         }

@@ -18,6 +18,10 @@ struct ClusterRunOutcome<Output: Sendable & Equatable>: @unchecked Sendable {
     var workers: [ClusterStatistics.Worker] = []
     var hosts: [HostReport] = []
     var retried = 0
+    /// Results read back from the journal instead of computed in this run.
+    var replayed = 0
+    /// The `--journal` file, if the run kept one.
+    var journalPath: String?
     var error: (any Error)?
 
     init(started: ContinuousClock.Instant, accumulator: any WorkloadAccumulator<Output>) {
@@ -27,6 +31,7 @@ struct ClusterRunOutcome<Output: Sendable & Equatable>: @unchecked Sendable {
 
     mutating func record(_ result: TaskResult<Output>, keepOutputs: Bool) {
         if self.firstResult == nil { self.firstResult = ContinuousClock.now }
+        if result.replayed { self.replayed += 1 }
         switch result.outcome {
         case .success(let output):
             self.completed += 1

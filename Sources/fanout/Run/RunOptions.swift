@@ -38,12 +38,38 @@ struct RunOptions: ParsableArguments {
     )
     var waitForWorkers = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Record every finished task in this file (fsynced in batches) so an interrupted run can be resumed.",
+            discussion: "A run without --resume refuses a journal file that already holds records.",
+            valueName: "file"
+        )
+    )
+    var journal: String?
+
+    @Flag(
+        name: .long,
+        help: """
+            With --journal: run only the tasks the journal does not hold, and print the recorded results as if \
+            they had just finished. Survives kill -9 of the coordinator; a torn last record is cut off. A journal \
+            from another job, other parameters or another worker binary is refused.
+            """
+    )
+    var resume = false
+
+    @Flag(name: .long, help: "Like --resume, but the tasks the journal holds as failed run again.")
+    var resumeFailed = false
+
     @Flag(name: .long, help: "Log worker arrivals and departures.")
     var verbose = false
 
     func validate() throws {
         if let workers, workers < 0 || workers > 4096 {
             throw ValidationError("--workers must be between 0 and 4096, got \(workers)")
+        }
+        if (self.resume || self.resumeFailed) && self.journal == nil {
+            throw ValidationError("--resume and --resume-failed need --journal FILE (the journal to continue)")
         }
     }
 }

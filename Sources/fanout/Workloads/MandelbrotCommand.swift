@@ -33,6 +33,8 @@ struct MandelbrotCommand: AsyncParsableCommand, Workload {
     }
 
     var taskCount: Int { self.height }
+
+    var parameters: String { "--width \(self.width) --height \(self.height) --max-iterations \(self.maxIterations)" }
     func input(at index: Int) -> Mandelbrot.Input {
         Mandelbrot.Input(row: index, width: self.width, height: self.height, maximumIterations: self.maxIterations)
     }

@@ -19,6 +19,8 @@ struct NoopCommand: AsyncParsableCommand, Workload {
     }
 
     var taskCount: Int { self.tasks }
+
+    var parameters: String { "--tasks \(self.tasks)" }
     func input(at index: Int) -> UInt64 { UInt64(index) }
     func describe(_ output: UInt64) -> String { "\(output)" }
     func makeAccumulator() -> any WorkloadAccumulator<UInt64> { Echo() }

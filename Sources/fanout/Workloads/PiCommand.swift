@@ -21,6 +21,8 @@ struct PiCommand: AsyncParsableCommand, Workload {
     }
 
     var taskCount: Int { self.tasks }
+
+    var parameters: String { "--tasks \(self.tasks) --samples \(self.samples) --seed \(self.seed)" }
     func input(at index: Int) -> MonteCarloPi.Input {
         MonteCarloPi.Input(seed: self.seed &+ UInt64(index), samples: self.samples)
     }

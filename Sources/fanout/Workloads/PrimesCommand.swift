@@ -23,6 +23,8 @@ struct PrimesCommand: AsyncParsableCommand, Workload {
 
     var taskCount: Int { self.tasks }
 
+    var parameters: String { "--limit \(self.limit) --tasks \(self.tasks)" }
+
     func input(at index: Int) -> Primes.Input {
         let width = self.limit / UInt64(self.tasks)
         let lower = UInt64(index) * width

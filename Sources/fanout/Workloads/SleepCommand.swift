@@ -24,6 +24,8 @@ struct SleepCommand: AsyncParsableCommand, Workload {
     }
 
     var taskCount: Int { self.tasks }
+
+    var parameters: String { "--tasks \(self.tasks) --milliseconds \(self.milliseconds)" }
     func input(at index: Int) -> UInt32 { self.milliseconds }
     func describe(_ output: UInt32) -> String { "slept \(output) ms" }
     func makeAccumulator() -> any WorkloadAccumulator<UInt32> { Total() }

@@ -20,6 +20,8 @@ struct SumSquaresCommand: AsyncParsableCommand, Workload {
     }
 
     var taskCount: Int { self.tasks }
+
+    var parameters: String { "--tasks \(self.tasks) --n \(self.n)" }
     func input(at index: Int) -> SumSquares.Input { SumSquares.Input(n: self.n) }
     func describe(_ output: UInt64) -> String { "\(output)" }
     func makeAccumulator() -> any WorkloadAccumulator<UInt64> { Check(n: self.n) }

@@ -7,6 +7,10 @@ protocol Workload: Sendable {
     /// How many tasks the options describe.
     var taskCount: Int { get }
 
+    /// The options that fix the inputs, as the user would type them (`--limit 5000000 --tasks 100`); a journal is
+    /// resumed only by a run with the same parameters.
+    var parameters: String { get }
+
     /// The input of task `index`, made on demand so inputs need not be held in memory.
     func input(at index: Int) -> J.Input
 

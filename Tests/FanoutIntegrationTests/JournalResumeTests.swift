@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+extension IntegrationSuite {
+    /// `(task, result)` of every jsonl line, and how many lines there were.
+    static func taskResults(ofJSONLines text: String) throws -> (pairs: [Int: Int], lines: Int) {
+        var pairs: [Int: Int] = [:]
+        var lines = 0
+        for line in text.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let task = try #require(object["task"] as? Int)
+            #expect(pairs[task] == nil, "task \(task) printed twice")
+            pairs[task] = try #require(object["result"] as? Int, "task \(task): \(line)")
+            lines += 1
+        }
+        return (pairs, lines)
+    }
+
+    @Test("kill -9 of the coordinator mid-run, then --resume: 10^4 tasks, output identical to a clean run, no orphans")
+    func killCoordinatorThenResume() throws {
+        let fanout = try Self.product("fanout")
+        let directory = NSTemporaryDirectory() + "fanout-resume-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = directory + "/run.journal"
+        let workload = ["run", "primes", "--limit", "6000000", "--tasks", "10000", "--workers", "2"]
+
+        let clean = try ProcessHarness.run(fanout, workload + ["--format", "jsonl", "--ordered"])
+        #expect(clean.status == 0, "\(clean.standardError)")
+        let expected = try Self.taskResults(ofJSONLines: clean.standardOutput)
+        #expect(expected.lines == 10_000)
+
+        // The interrupted run: killed with SIGKILL once the journal holds a few hundred records.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: fanout)
+        process.arguments = workload + ["--format", "jsonl", "--journal", journal]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        var size = 0
+        while size < 30_000, ContinuousClock.now < deadline, process.isRunning {
+            usleep(5_000)
+            size = (try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) ?? 0
+        }
+        let workers = ProcessHarness.children(of: process.processIdentifier)
+        try #require(process.isRunning, "the run ended before it could be killed; make the tasks longer")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(!workers.isEmpty)
+        #expect(ProcessHarness.waitForExit(of: workers, timeout: .seconds(10)) != nil, "orphaned workers")
+
+        let resumed = try ProcessHarness.run(
+            fanout,
+            workload + ["--format", "jsonl", "--ordered", "--journal", journal, "--resume"]
+        )
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        let got = try Self.taskResults(ofJSONLines: resumed.standardOutput)
+        #expect(got.lines == 10_000)
+        #expect(got.pairs == expected.pairs)
+        // Task order of the --ordered output is input order, as in the clean run.
+        let order = resumed.standardOutput.split(separator: "\n").prefix(3).map { String($0.prefix(12)) }
+        #expect(order == ["{\"task\":0,\"w", "{\"task\":1,\"w", "{\"task\":2,\"w"])
+        let replayed = try #require(
+            resumed.standardError.split(separator: "\n").first { $0.contains("results replayed") }
+        )
+        // Some results came from the journal and the rest ran now, and the two add up.
+        #expect(!replayed.contains(": 0 results replayed"), "\(replayed)")
+        #expect(!replayed.contains(", 0 recorded now"), "\(replayed)")
+
+        // A third run over the complete journal computes nothing and prints the same results.
+        let again = try ProcessHarness.run(
+            fanout,
+            workload + ["--format", "jsonl", "--journal", journal, "--resume"]
+        )
+        #expect(again.status == 0, "\(again.standardError)")
+        #expect(try Self.taskResults(ofJSONLines: again.standardOutput).pairs == expected.pairs)
+        #expect(again.standardError.contains("10000 results replayed from earlier runs, 0 recorded now"))
+    }
+}
