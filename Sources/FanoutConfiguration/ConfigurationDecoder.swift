@@ -15,7 +15,10 @@ struct ConfigurationDecoder {
         "user", "identity", "known_hosts", "connect_timeout", "require_all_hosts", "max_parallel", "worker_binary",
     ]
     static let hostKeys = ["address", "port", "user", "identity", "workers", "slots"]
-    static let schedulingKeys = ["prefetch", "max_retries", "batch_size", "heartbeat_interval", "heartbeat_timeout"]
+    static let schedulingKeys = [
+        "prefetch", "max_retries", "batch_size", "heartbeat_interval", "heartbeat_timeout", "task_timeout",
+        "retry_job_errors", "speculation",
+    ]
     static let limitKeys = ["max_frame_bytes", "handshake_timeout"]
 
     /// The longest duration, in seconds, any timeout or interval may be set to: one day.
@@ -235,6 +238,15 @@ struct ConfigurationDecoder {
         }
         if let value = reader["heartbeat_timeout"] {
             settings.heartbeatTimeout = try seconds(value, field: reader.field("heartbeat_timeout"))
+        }
+        if let value = reader["task_timeout"], !isNull(value) {
+            settings.taskTimeout = try seconds(value, field: reader.field("task_timeout"))
+        }
+        if let value = reader["retry_job_errors"] {
+            settings.retryJobErrors = try boolean(value, field: reader.field("retry_job_errors"))
+        }
+        if let value = reader["speculation"] {
+            settings.speculation = try boolean(value, field: reader.field("speculation"))
         }
         if settings.heartbeatTimeout <= settings.heartbeatInterval {
             let interval = Self.format(settings.heartbeatInterval)

@@ -14,6 +14,16 @@ public struct SchedulingSettings: Sendable, Equatable {
     /// yaml `heartbeat_timeout`: seconds of silence after which a worker is declared dead and its tasks are
     /// retried elsewhere. Default `5`. Allowed: greater than `heartbeat_interval`, at most 86400.
     public var heartbeatTimeout: Double
+    /// yaml `task_timeout`: seconds one task may run; a task past it fails as timed out, and its worker process
+    /// exits (a running job cannot be stopped otherwise) and is replaced. Default `null` (no limit). Allowed: greater
+    /// than 0, at most 86400, or null.
+    public var taskTimeout: Double?
+    /// yaml `retry_job_errors`: whether a task whose job threw (or timed out) is retried like one whose worker died,
+    /// up to `max_retries`, on another host when there is one. Default `false`: the error is reported as the result.
+    public var retryJobErrors: Bool
+    /// yaml `speculation`: near the end of a run, idle workers get copies of the tasks that have been out longest;
+    /// the first result wins and the other copy is cancelled. Default `true`.
+    public var speculation: Bool
 
     /// Creates scheduling settings.
     /// - Parameters:
@@ -27,12 +37,18 @@ public struct SchedulingSettings: Sendable, Equatable {
         maxRetries: Int = 3,
         batchSize: Int = 256,
         heartbeatInterval: Double = 1,
-        heartbeatTimeout: Double = 5
+        heartbeatTimeout: Double = 5,
+        taskTimeout: Double? = nil,
+        retryJobErrors: Bool = false,
+        speculation: Bool = true
     ) {
         self.prefetch = prefetch
         self.maxRetries = maxRetries
         self.batchSize = batchSize
         self.heartbeatInterval = heartbeatInterval
         self.heartbeatTimeout = heartbeatTimeout
+        self.taskTimeout = taskTimeout
+        self.retryJobErrors = retryJobErrors
+        self.speculation = speculation
     }
 }

@@ -4,7 +4,7 @@ public enum ProtocolConstants {
     public static let magic: UInt32 = 0x464E_4F54
 
     /// The protocol version. A peer speaking another version is refused with both versions named.
-    public static let version: UInt16 = 1
+    public static let version: UInt16 = 2
 
     /// The default hard limit on one frame's payload, in bytes. A longer frame closes its connection.
     public static let defaultMaximumFrameBytes = 16 * 1024 * 1024

@@ -13,6 +13,8 @@ import Darwin
 /// The worker's execution threads: `slots` dedicated threads, each taking a task, running it, posting the result.
 struct SlotThreads {
     private let pool: NIOThreadPool
+    /// What each slot runs now, for the task-timeout watchdog.
+    let running: RunningTasks
 
     /// Starts the threads.
     /// - Parameters:
@@ -23,10 +25,13 @@ struct SlotThreads {
     init(slots: Int, queue: TaskQueue, outbox: ResultOutbox, maximumOutputBytes: Int) {
         self.pool = NIOThreadPool(numberOfThreads: slots)
         self.pool.start()
-        for _ in 0..<slots {
+        let running = RunningTasks(slots: slots)
+        self.running = running
+        for slot in 0..<slots {
             self.pool.submit { _ in
                 while let item = queue.take() {
                     let start = Self.monotonicNanoseconds()
+                    running.started(slot: slot, taskID: item.taskID, at: start)
                     let outcome: TaskOutcome
                     do {
                         let output = try item.runner.run(item.input)
@@ -41,6 +46,7 @@ struct SlotThreads {
                         outcome = .failure("\(error)")
                     }
                     let elapsed = Self.monotonicNanoseconds() &- start
+                    running.ended(slot: slot)
                     outbox.append(TaskCompletion(taskID: item.taskID, outcome: outcome, busyNanoseconds: elapsed))
                     queue.finished()
                 }

@@ -23,6 +23,9 @@ public struct Worker: Sendable {
         case connectionLost(String)
         /// Nothing arrived from the coordinator within the heartbeat timeout.
         case coordinatorSilent
+        /// A task ran past the coordinator's task timeout; it was reported as failed, and the worker must exit
+        /// because the running job cannot be stopped otherwise.
+        case taskTimedOut(taskID: UInt64)
     }
 
     private let configuration: WorkerConfiguration
@@ -111,6 +114,9 @@ public struct Worker: Sendable {
         let timeout = Duration.milliseconds(max(100, Int(welcome.heartbeatTimeoutMilliseconds)))
 
         let silent = NIOLockedValueBox(false)
+        let timedOut = NIOLockedValueBox<UInt64?>(nil)
+        let taskTimeoutNanoseconds = UInt64(welcome.taskTimeoutMilliseconds) * 1_000_000
+        let running = slots.running
         return await withThrowingTaskGroup(of: Void.self) { group in
             // Writer: one frame per wakeup with everything that finished since the last one.
             group.addTask {
@@ -131,6 +137,26 @@ public struct Worker: Sendable {
                         close()
                         return
                     }
+                    if taskTimeoutNanoseconds > 0,
+                        let taskID = running.overdue(
+                            limitNanoseconds: taskTimeoutNanoseconds,
+                            now: SlotThreads.monotonicNanoseconds()
+                        )
+                    {
+                        let seconds = Double(welcome.taskTimeoutMilliseconds) / 1000
+                        let failure = TaskCompletion(
+                            taskID: taskID,
+                            outcome: .failure("timed out after \(seconds) s (scheduling.task_timeout)"),
+                            busyNanoseconds: taskTimeoutNanoseconds
+                        )
+                        // First: send nothing more. Then the results, the timed-out task's failure among them.
+                        try await outbound.write(.drain)
+                        let finished = outbox.drain(maximumBytes: configuration.maximumFrameBytes / 2)
+                        try await outbound.write(.resultBatch(ResultBatch(results: finished + [failure])))
+                        timedOut.withLockedValue { $0 = taskID }
+                        close()
+                        return
+                    }
                     try await outbound.write(.heartbeat(Heartbeat(tasksInFlight: UInt32(clamping: queue.inFlight))))
                 }
             }
@@ -148,6 +174,7 @@ public struct Worker: Sendable {
             } catch {
                 ending = .connectionLost("\(error)")
             }
+            if let taskID = timedOut.withLockedValue({ $0 }) { return .taskTimedOut(taskID: taskID) }
             return silent.withLockedValue { $0 } ? .coordinatorSilent : ending
         }
     }

@@ -32,6 +32,8 @@ public enum WorkerCommandLine {
         case connectionLost = 3
         /// The handshake failed (refused, wrong secret, version or binary mismatch).
         case handshakeFailed = 4
+        /// A task ran past `scheduling.task_timeout`; the process exits to stop it.
+        case taskTimedOut = 5
     }
 
     static let usage = """
@@ -155,6 +157,11 @@ public enum WorkerCommandLine {
             case .coordinatorSilent:
                 Self.printError("fanout-worker \(workerID): coordinator silent past the heartbeat timeout; exiting")
                 return .connectionLost
+            case .taskTimedOut(let taskID):
+                Self.printError(
+                    "fanout-worker \(workerID): task \(taskID) ran past scheduling.task_timeout; exiting to stop it"
+                )
+                return .taskTimedOut
             }
         } catch {
             Self.printError("fanout-worker \(workerID): cannot join coordinator at \(host):\(port): \(error)")

@@ -21,7 +21,14 @@ struct WireCodecTests {
         ),
         .challenge(Challenge(nonce: Array(repeating: 0xEE, count: 32), proof: Array(100..<132))),
         .authenticate(Authenticate(proof: Array(200..<232))),
-        .welcome(Welcome(workerID: "w-ü-01", heartbeatIntervalMilliseconds: 1_500, heartbeatTimeoutMilliseconds: .max)),
+        .welcome(
+            Welcome(
+                workerID: "w-ü-01",
+                heartbeatIntervalMilliseconds: 1_500,
+                heartbeatTimeoutMilliseconds: .max,
+                taskTimeoutMilliseconds: 7
+            )
+        ),
         .refused(Refusal(code: "version-mismatch", message: "worker speaks 2, coordinator speaks 1")),
         .taskBatch(
             TaskBatch(

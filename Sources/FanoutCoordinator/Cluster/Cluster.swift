@@ -2,6 +2,7 @@ import FanoutConfiguration
 import FanoutJobs
 import FanoutProtocol
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -94,7 +95,8 @@ public final class Cluster: Sendable {
                 maximumFrameBytes: configuration.limits.maxFrameBytes,
                 handshakeTimeout: .milliseconds(Int64(configuration.limits.handshakeTimeout * 1000)),
                 heartbeatInterval: .milliseconds(Int64(configuration.scheduling.heartbeatInterval * 1000)),
-                heartbeatTimeout: .milliseconds(Int64(configuration.scheduling.heartbeatTimeout * 1000))
+                heartbeatTimeout: .milliseconds(Int64(configuration.scheduling.heartbeatTimeout * 1000)),
+                taskTimeout: configuration.scheduling.taskTimeout.map { .milliseconds(Int64($0 * 1000)) }
             ),
             scheduler: scheduler,
             logger: logger,
@@ -103,7 +105,8 @@ public final class Cluster: Sendable {
         let advertised = configuration.coordinator.advertise.map { Self.split($0, defaultPort: listener.port) }
         let dialHost = advertised?.0 ?? (listenHost == "0.0.0.0" || listenHost == "::" ? "127.0.0.1" : listenHost)
         let dialPort = advertised?.1 ?? listener.port
-        let context = LaunchContext(
+        let closing = NIOLockedValueBox(false)
+        var context = LaunchContext(
             coordinatorHost: dialHost,
             coordinatorPort: dialPort,
             secret: secret,
@@ -112,8 +115,10 @@ public final class Cluster: Sendable {
             announce: { scheduler.post(.launchStarted(launchID: $0)) },
             fail: { scheduler.post(.fatal($0)) }
         )
+        context.isClosing = { closing.withLockedValue { $0 } }
         let cluster = Cluster(scheduler: scheduler, registry: options.registry, port: listener.port)
         let launchersToRun = launchers
+        let finalContext = context
         for launcher in launchers {
             for id in launcher.plannedWorkerIDs {
                 scheduler.post(.launchStarted(launchID: id))
@@ -131,7 +136,7 @@ public final class Cluster: Sendable {
             group.addTask {
                 await withDiscardingTaskGroup { launcherGroup in
                     for launcher in launchersToRun {
-                        launcherGroup.addTask { await launcher.run(context: context) }
+                        launcherGroup.addTask { await launcher.run(context: finalContext) }
                     }
                 }
                 launchersFinishedSink.finish()
@@ -148,6 +153,7 @@ public final class Cluster: Sendable {
             }
             // Orderly exit: every worker gets `shutdown` and a moment to exit by itself; whatever is still running
             // after that is torn down by its launcher when the group is cancelled.
+            closing.withLockedValue { $0 = true }
             scheduler.post(.shutdownWorkers)
             await Self.waitForEnd(of: launchersFinished, atMost: shutdownGrace)
             return try outcome.get()

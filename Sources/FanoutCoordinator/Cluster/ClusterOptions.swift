@@ -75,6 +75,8 @@ public struct ClusterOptions: Sendable {
         settings.prefetch = self.configuration.scheduling.prefetch
         settings.maxRetries = self.configuration.scheduling.maxRetries
         settings.batchSize = self.configuration.scheduling.batchSize
+        settings.retryJobErrors = self.configuration.scheduling.retryJobErrors
+        settings.speculation = self.configuration.scheduling.speculation
         settings.maximumFrameBytes = self.configuration.limits.maxFrameBytes
         return settings
     }

@@ -18,6 +18,8 @@ struct WorkerListener: Sendable {
         var handshakeTimeout: Duration
         var heartbeatInterval: Duration
         var heartbeatTimeout: Duration
+        /// A task running longer fails and its worker exits; `nil` for no limit (`scheduling.task_timeout`).
+        var taskTimeout: Duration? = nil
     }
 
     let serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
@@ -91,7 +93,10 @@ struct WorkerListener: Sendable {
                         Welcome(
                             workerID: self.assignID(hello),
                             heartbeatIntervalMilliseconds: UInt32(settings.heartbeatInterval.milliseconds),
-                            heartbeatTimeoutMilliseconds: UInt32(settings.heartbeatTimeout.milliseconds)
+                            heartbeatTimeoutMilliseconds: UInt32(settings.heartbeatTimeout.milliseconds),
+                            taskTimeoutMilliseconds: settings.taskTimeout.map {
+                                UInt32(clamping: max(1, $0.milliseconds))
+                            } ?? 0
                         )
                     },
                     receive: { try await messages.next() },
@@ -179,6 +184,9 @@ struct WorkerListener: Sendable {
                     self.scheduler.post(.completed(workerID: worker.id, results: batch.results))
                 case .heartbeat:
                     continue
+                case .drain:
+                    // The worker is leaving (a task ran past task_timeout): hand it nothing more.
+                    self.scheduler.post(.leaving(workerID: worker.id))
                 case .log(let line):
                     self.logger.log(
                         level: Logger.Level(rawValue: line.level) ?? .info,

@@ -32,20 +32,42 @@ public struct LocalProcessLauncher: WorkerLauncher {
         self.logger = logger
     }
 
+    /// How many times one worker is replaced after it died (killed, crashed, or exited to stop a task past
+    /// `scheduling.task_timeout`), so a task that keeps killing workers cannot make a crash loop.
+    public var maximumRestarts = 5
+
     public var plannedWorkerIDs: [String] { (0..<max(self.count, 0)).map { "local-\($0 + 1)" } }
 
     public func run(context: LaunchContext) async {
         await withDiscardingTaskGroup { group in
             for id in self.plannedWorkerIDs {
                 group.addTask {
-                    let reason = await self.runOne(id: id, context: context)
-                    context.ended(id, reason)
+                    var current = id
+                    var restarts = 0
+                    while true {
+                        let (reason, died) = await self.runOne(id: current, context: context)
+                        guard died, restarts < self.maximumRestarts, !context.isClosing(), !Task.isCancelled else {
+                            context.ended(current, reason)
+                            return
+                        }
+                        // A replacement under a new name, so the summary shows both; announced before the old
+                        // one's gate closes, so the scheduler never sees zero workers coming.
+                        restarts += 1
+                        let replacement = "\(id).\(restarts + 1)"
+                        self.logger.warning("worker \(current) died (\(reason)); starting \(replacement)")
+                        context.announce(replacement)
+                        context.ended(current, reason)
+                        current = replacement
+                    }
                 }
             }
         }
     }
 
-    private func runOne(id: String, context: LaunchContext) async -> String {
+    /// Runs one worker process to its end.
+    /// - Returns: Why it ended, and whether it died (a signal or a failure exit other than a refused handshake)
+    ///   rather than stopping as told.
+    private func runOne(id: String, context: LaunchContext) async -> (String, died: Bool) {
         var options = PlatformOptions()
         options.processGroupID = 0
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
@@ -71,12 +93,17 @@ public struct LocalProcessLauncher: WorkerLauncher {
                 // open until then, or until cancellation tears the process down.
                 for try await _ in execution.standardOutput {}
             }
-            return "\(self.executable.path) exited: \(result.terminationStatus)"
+            let died: Bool
+            switch result.terminationStatus {
+            case .exited(let code): died = code != 0 && code != 2 && code != 4
+            case .signaled: died = true
+            }
+            return ("\(self.executable.path) exited: \(result.terminationStatus)", died)
         } catch is CancellationError {
-            return "stopped"
+            return ("stopped", false)
         } catch {
-            if Task.isCancelled { return "stopped" }
-            return "cannot start \(self.executable.path): \(error)"
+            if Task.isCancelled { return ("stopped", false) }
+            return ("cannot start \(self.executable.path): \(error)", false)
         }
     }
 }

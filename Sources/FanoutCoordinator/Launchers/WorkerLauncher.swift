@@ -32,4 +32,6 @@ public struct LaunchContext: Sendable {
     public var announce: @Sendable (_ workerID: String) -> Void
     /// Call when the run must fail (e.g. `ssh.require_all_hosts` and a host is unusable).
     public var fail: @Sendable (_ reason: String) -> Void
+    /// Whether the cluster is shutting down: a worker that exits now is not replaced.
+    public var isClosing: @Sendable () -> Bool = { false }
 }

@@ -24,6 +24,8 @@ public final class ClusterStatistics: Sendable {
     private struct State {
         var workers: [String: Worker] = [:]
         var retried = 0
+        var speculated = 0
+        var speculativeWins = 0
         var hosts: [String: HostReport] = [:]
         var hostOrder: [String] = []
         var pendingLaunches = 0
@@ -53,6 +55,8 @@ public final class ClusterStatistics: Sendable {
     }
 
     func addRetried(_ count: Int) { self.state.withLockedValue { $0.retried += count } }
+    func addSpeculated(_ count: Int) { self.state.withLockedValue { $0.speculated += count } }
+    func addSpeculativeWin() { self.state.withLockedValue { $0.speculativeWins += 1 } }
 
     /// Every worker seen so far, sorted by id.
     public var workers: [Worker] {
@@ -78,6 +82,10 @@ public final class ClusterStatistics: Sendable {
 
     /// Tasks handed to another worker because theirs died.
     public var retriedTasks: Int { self.state.withLockedValue { $0.retried } }
+    /// Speculative copies of straggling tasks handed to idle workers (`scheduling.speculation`).
+    public var speculativeCopies: Int { self.state.withLockedValue { $0.speculated } }
+    /// Straggling tasks whose speculative copy finished first.
+    public var speculativeWins: Int { self.state.withLockedValue { $0.speculativeWins } }
 }
 
 extension String {

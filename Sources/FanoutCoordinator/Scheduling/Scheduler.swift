@@ -59,6 +59,9 @@ final class Scheduler: Sendable {
         var fatalReason: String?
         /// Set once the cluster closes; workers joining later are told to exit at once.
         var closing = false
+        /// Tasks running on more than one worker at once (speculative copies of stragglers): task id to the workers
+        /// holding a copy. The first result wins; the other copies are cancelled.
+        var copies: [UInt64: Set<String>] = [:]
         /// Set when the current run cannot go on (its journal does not match its inputs); it ends with this error.
         var abortReason: ClusterError?
 
@@ -92,6 +95,9 @@ final class Scheduler: Sendable {
                 self.logger.debug("worker joined", metadata: ["worker": "\(handle.id)", "host": "\(handle.host)"])
             case .completed(let workerID, let results):
                 self.complete(workerID: workerID, results: results)
+            case .leaving(let workerID):
+                self.workers[workerID]?.leaving = true
+                self.logger.info("worker \(workerID) is exiting to stop a task past scheduling.task_timeout")
             case .lost(let workerID, let reason):
                 self.lose(workerID: workerID, reason: reason)
             case .launchStarted(let launchID):
@@ -145,8 +151,33 @@ final class Scheduler: Sendable {
             delivered.reserveCapacity(results.count)
             for completion in results {
                 // Only a task this worker still holds counts; anything else is a late or duplicate answer.
-                guard let task = worker.inFlight.removeValue(forKey: completion.taskID) else { continue }
+                guard var task = worker.inFlight.removeValue(forKey: completion.taskID) else { continue }
                 worker.record(busyNanoseconds: completion.busyNanoseconds)
+                let otherCopies = self.copies.removeValue(forKey: task.id)?.subtracting([workerID]) ?? []
+                if case .failure = completion.outcome, self.settings.retryJobErrors {
+                    if !otherCopies.isEmpty {
+                        // Another copy is still running: let it answer instead.
+                        if otherCopies.count > 1 { self.copies[task.id] = otherCopies }
+                        continue
+                    }
+                    if task.attempts <= self.settings.maxRetries {
+                        task.diedOn.insert(worker.handle.host)
+                        self.retries.append(task)
+                        self.statistics.addRetried(1)
+                        continue
+                    }
+                }
+                if !otherCopies.isEmpty {
+                    // First result wins: the other copies are dropped here and cancelled on their workers.
+                    if worker.speculative.remove(task.id) != nil { self.statistics.addSpeculativeWin() }
+                    for other in otherCopies {
+                        guard var holder = self.workers.removeValue(forKey: other) else { continue }
+                        holder.inFlight.removeValue(forKey: task.id)
+                        holder.speculative.remove(task.id)
+                        holder.handle.send(.cancel(CancelTasks(taskIDs: [task.id])))
+                        self.workers[other] = holder
+                    }
+                }
                 delivered.append(
                     RawResult(
                         index: task.id - self.runBase,
@@ -183,7 +214,26 @@ final class Scheduler: Sendable {
                 self.logger.info("worker \(workerID) on \(worker.handle.host) left: \(reason)")
             }
             var failed: [RawResult] = []
-            for var task in worker.inFlight.values.sorted(by: { $0.id < $1.id }) {
+            var stillRunning = 0
+            // Workers run their tasks in the order sent, so only the oldest `slots` tasks can have been running when
+            // the worker died; the rest were queued and are not charged an attempt (a task that keeps killing
+            // workers must not take innocent queued tasks down with it).
+            var charged = worker.leaving ? 0 : worker.handle.slots
+            for var task in worker.inFlight.values.sorted(by: { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }) {
+                if charged > 0 {
+                    charged -= 1
+                } else {
+                    task.attempts -= 1
+                }
+                if var holders = self.copies.removeValue(forKey: task.id) {
+                    holders.remove(workerID)
+                    if !holders.isEmpty {
+                        // A copy is still out on another worker; it will answer.
+                        if holders.count > 1 { self.copies[task.id] = holders }
+                        stillRunning += 1
+                        continue
+                    }
+                }
                 task.diedOn.insert(worker.handle.host)
                 if task.attempts > self.settings.maxRetries {
                     failed.append(
@@ -204,7 +254,7 @@ final class Scheduler: Sendable {
                     self.retries.append(task)
                 }
             }
-            self.statistics.addRetried(worker.inFlight.count - failed.count)
+            self.statistics.addRetried(worker.inFlight.count - failed.count - stillRunning)
             self.current?.deliver(failed)
         }
 
@@ -214,9 +264,11 @@ final class Scheduler: Sendable {
             if self.pausedForConsumer, run.results.buffered < run.results.highWaterMark / 2 {
                 self.pausedForConsumer = false
             }
+            let now = Self.monotonicNanoseconds()
             for workerID in self.order {
                 guard var worker = self.workers.removeValue(forKey: workerID) else { continue }
                 defer { self.workers[workerID] = worker }
+                guard !worker.leaving else { continue }
                 var room =
                     worker.capacity(
                         prefetch: self.settings.prefetch,
@@ -235,6 +287,7 @@ final class Scheduler: Sendable {
                         batchBytes = 0
                     }
                     task.attempts += 1
+                    task.sentAt = now
                     worker.inFlight[task.id] = task
                     batch.append(TaskAssignment(taskID: task.id, input: task.input))
                     batchBytes += task.input.count + 16
@@ -249,6 +302,9 @@ final class Scheduler: Sendable {
                     worker.handle.send(.taskBatch(TaskBatch(job: run.job, tasks: batch)))
                 }
             }
+            if self.settings.speculation, self.inputsExhausted, self.retries.isEmpty {
+                self.speculate(run: run, now: now)
+            }
             if let reason = self.abortReason {
                 self.abortReason = nil
                 self.finishCurrentRun(error: reason)
@@ -256,6 +312,56 @@ final class Scheduler: Sendable {
             }
             self.checkRunEnd(run)
         }
+
+        /// Straggler handling at the end of a run: a worker with an idle slot gets a copy of the task that has been
+        /// out longest on another worker, when that task has been out well past a typical task's time. Each task is
+        /// copied at most once; the first result wins (see ``complete(workerID:results:)``).
+        mutating func speculate(run: RunRequest, now: UInt64) {
+            let typical = self.workers.values.map(\.averageTaskNanoseconds).filter { $0 > 0 }.min() ?? 0
+            guard typical > 0 else { return }
+            let threshold = UInt64(max(4 * typical, 20_000_000))
+            for workerID in self.order {
+                guard let idle = self.workers[workerID], !idle.leaving, idle.inFlight.count < idle.handle.slots
+                else { continue }
+                var room = idle.handle.slots - idle.inFlight.count
+                while room > 0 {
+                    // The oldest task out on another worker, not yet copied, older than the threshold.
+                    var best: (owner: String, task: PendingTask)?
+                    for (ownerID, owner) in self.workers where ownerID != workerID {
+                        for task in owner.inFlight.values
+                        where self.copies[task.id] == nil && now &- task.sentAt > threshold
+                            && task.sentAt < (best?.task.sentAt ?? .max)
+                        {
+                            best = (ownerID, task)
+                        }
+                    }
+                    guard let (ownerID, original) = best else { return }
+                    var copy = original
+                    copy.sentAt = now
+                    guard var worker = self.workers.removeValue(forKey: workerID) else { return }
+                    worker.inFlight[copy.id] = copy
+                    worker.speculative.insert(copy.id)
+                    worker.handle.send(
+                        .taskBatch(TaskBatch(job: run.job, tasks: [TaskAssignment(taskID: copy.id, input: copy.input)]))
+                    )
+                    self.workers[workerID] = worker
+                    self.copies[copy.id] = [ownerID, workerID]
+                    self.statistics.addSpeculated(1)
+                    self.logger.debug(
+                        "speculative copy of task \(copy.id - self.runBase) from \(ownerID) on \(workerID)"
+                    )
+                    room -= 1
+                }
+            }
+        }
+
+        static func monotonicNanoseconds() -> UInt64 {
+            let elapsed = (ContinuousClock.now - Self.epoch).components
+            return UInt64(clamping: elapsed.seconds) &* 1_000_000_000
+                &+ UInt64(clamping: elapsed.attoseconds / 1_000_000_000)
+        }
+
+        private static let epoch = ContinuousClock.now
 
         /// The next task for a worker on `host`: a retry first, unless it died on this host and a worker on another
         /// host could take it instead (that one is not in `workers` while it is being filled, which is fine: the
@@ -359,7 +465,9 @@ final class Scheduler: Sendable {
                 guard let ids = self.workers[workerID]?.inFlight.keys, !ids.isEmpty else { continue }
                 self.workers[workerID]?.handle.send(.cancel(CancelTasks(taskIDs: Array(ids))))
                 self.workers[workerID]?.inFlight.removeAll()
+                self.workers[workerID]?.speculative.removeAll()
             }
+            self.copies.removeAll()
             run.results.finish(throwing: error)
             if self.current != nil { self.startRun() }
         }

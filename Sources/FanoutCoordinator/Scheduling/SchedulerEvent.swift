@@ -6,6 +6,8 @@ enum SchedulerEvent: Sendable {
     case joined(WorkerHandle)
     /// A worker sent finished tasks.
     case completed(workerID: String, results: [TaskCompletion])
+    /// A worker said it is about to exit (a task ran past the task timeout): it gets nothing more.
+    case leaving(workerID: String)
     /// A worker's connection ended; its in-flight tasks must go elsewhere.
     case lost(workerID: String, reason: String)
     /// A launcher gave up on one worker (it exited or could not start) before or after joining.

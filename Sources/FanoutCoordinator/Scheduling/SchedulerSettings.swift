@@ -6,6 +6,10 @@ public struct SchedulerSettings: Sendable, Equatable {
     public var maxRetries: Int = 3
     /// The most tasks in one frame (`scheduling.batch_size`).
     public var batchSize: Int = 256
+    /// Retry tasks whose job threw or timed out, not only those whose worker died (`scheduling.retry_job_errors`).
+    public var retryJobErrors = false
+    /// Give idle workers copies of the oldest outstanding tasks near the end of a run (`scheduling.speculation`).
+    public var speculation = true
     /// For short tasks, each worker holds enough to keep its slots busy for this long, in nanoseconds.
     public var latencyBudgetNanoseconds: Double = 5_000_000
     /// The most tasks one worker holds, whatever the adaptive sizing says.

@@ -5,6 +5,11 @@ struct WorkerState {
     let handle: WorkerHandle
     /// Tasks sent to the worker and not yet answered, by task id.
     var inFlight: [UInt64: PendingTask] = [:]
+    /// Ids in ``inFlight`` that are speculative copies of a task another worker also holds.
+    var speculative: Set<UInt64> = []
+    /// The worker said it is exiting (a task ran past the task timeout): it gets no tasks, and when it is gone the
+    /// tasks it still holds were only queued, so none is charged an attempt.
+    var leaving = false
     /// Tasks completed (successfully or not) by this worker, over the cluster's lifetime.
     var completed = 0
     /// Total time this worker's jobs ran.
@@ -40,6 +45,8 @@ struct PendingTask {
     var attempts: Int
     /// The input's fingerprint for the journal (0 when no journal is kept).
     var inputDigest: UInt64 = 0
+    /// When the task was last sent to a worker (monotonic nanoseconds), to find stragglers.
+    var sentAt: UInt64 = 0
     /// Hosts whose worker died while holding this task; a retry goes elsewhere when another host can take it.
     var diedOn: Set<String> = []
 }

@@ -44,6 +44,7 @@ extension WireMessage {
             buffer.writeLengthPrefixed(welcome.workerID)
             buffer.writeInteger(welcome.heartbeatIntervalMilliseconds, endianness: .big)
             buffer.writeInteger(welcome.heartbeatTimeoutMilliseconds, endianness: .big)
+            buffer.writeInteger(welcome.taskTimeoutMilliseconds, endianness: .big)
         case .refused(let refusal):
             buffer.writeInteger(Tag.refused.rawValue)
             buffer.writeLengthPrefixed(refusal.code)
@@ -140,7 +141,8 @@ extension WireMessage {
                 Welcome(
                     workerID: try reader.readString("worker id"),
                     heartbeatIntervalMilliseconds: try reader.readInteger(UInt32.self, "heartbeat interval"),
-                    heartbeatTimeoutMilliseconds: try reader.readInteger(UInt32.self, "heartbeat timeout")
+                    heartbeatTimeoutMilliseconds: try reader.readInteger(UInt32.self, "heartbeat timeout"),
+                    taskTimeoutMilliseconds: try reader.readInteger(UInt32.self, "task timeout")
                 )
             )
         case .refused:

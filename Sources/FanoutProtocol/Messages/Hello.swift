@@ -70,12 +70,21 @@ public struct Welcome: Sendable, Equatable, Codable {
     public var heartbeatIntervalMilliseconds: UInt32
     /// After this long without hearing from the coordinator, the worker exits, in milliseconds.
     public var heartbeatTimeoutMilliseconds: UInt32
+    /// A task running longer than this fails as timed out and the worker exits, since a running job cannot be
+    /// stopped any other way; in milliseconds, 0 for no limit (`scheduling.task_timeout`).
+    public var taskTimeoutMilliseconds: UInt32
 
     /// Creates the message.
-    public init(workerID: String, heartbeatIntervalMilliseconds: UInt32, heartbeatTimeoutMilliseconds: UInt32) {
+    public init(
+        workerID: String,
+        heartbeatIntervalMilliseconds: UInt32,
+        heartbeatTimeoutMilliseconds: UInt32,
+        taskTimeoutMilliseconds: UInt32 = 0
+    ) {
         self.workerID = workerID
         self.heartbeatIntervalMilliseconds = heartbeatIntervalMilliseconds
         self.heartbeatTimeoutMilliseconds = heartbeatTimeoutMilliseconds
+        self.taskTimeoutMilliseconds = taskTimeoutMilliseconds
     }
 }
 

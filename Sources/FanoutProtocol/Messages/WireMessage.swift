@@ -2,7 +2,8 @@
 ///
 /// The conversation is: worker `hello` → coordinator `challenge` → worker `authenticate` → coordinator `welcome`
 /// (or `refused` at any of these steps). After that the coordinator sends `taskBatch`, `cancel`, `drain`,
-/// `shutdown` and `heartbeat`; the worker sends `resultBatch`, `heartbeat` and `log`.
+/// `shutdown` and `heartbeat`; the worker sends `resultBatch`, `heartbeat`, `log`, and `drain` when it is about to
+/// exit on its own.
 public enum WireMessage: Sendable, Equatable {
     /// The worker's first frame: magic, protocol version, binary digest, nonce.
     case hello(Hello)
@@ -22,7 +23,8 @@ public enum WireMessage: Sendable, Equatable {
     case heartbeat(Heartbeat)
     /// Tasks the worker should drop (if queued) or whose results are no longer wanted.
     case cancel(CancelTasks)
-    /// Finish the queued tasks, then stay idle.
+    /// From the coordinator: finish the queued tasks, then stay idle. From a worker: it is leaving (a task ran past
+    /// the task timeout), so it must get no more tasks and what it holds must run elsewhere.
     case drain
     /// Stop at once and exit.
     case shutdown

@@ -35,6 +35,12 @@ struct SummaryPrinter {
                     + "\(finished - outcome.replayed) recorded now"
             )
         }
+        if outcome.speculativeCopies > 0 {
+            lines.append(
+                "stragglers: \(outcome.speculativeCopies) tasks copied to idle workers near the end, "
+                    + "\(outcome.speculativeWins) finished first on the copy (scheduling.speculation)"
+            )
+        }
         if outcome.retried > 0 {
             lines.append("tasks reassigned after a worker was lost: \(outcome.retried)")
         }

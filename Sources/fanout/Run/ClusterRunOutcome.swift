@@ -18,6 +18,8 @@ struct ClusterRunOutcome<Output: Sendable & Equatable>: @unchecked Sendable {
     var workers: [ClusterStatistics.Worker] = []
     var hosts: [HostReport] = []
     var retried = 0
+    var speculativeCopies = 0
+    var speculativeWins = 0
     /// Results read back from the journal instead of computed in this run.
     var replayed = 0
     /// The `--journal` file, if the run kept one.

@@ -81,6 +81,8 @@ struct RunDriver<W: Workload> {
                         tally.workers = cluster.statistics.workers
                         tally.hosts = cluster.statistics.hostReports
                         tally.retried = cluster.statistics.retriedTasks
+                        tally.speculativeCopies = cluster.statistics.speculativeCopies
+                        tally.speculativeWins = cluster.statistics.speculativeWins
                         return tally
                     }
                 }
