@@ -13,7 +13,7 @@ final class WorkerHandle: Sendable {
     /// The worker's process id on its host.
     let processID: Int32
     private let outbox: AsyncStream<WireMessage>.Continuation
-    private let channel: any Channel
+    let channel: any Channel
 
     init(
         id: String,

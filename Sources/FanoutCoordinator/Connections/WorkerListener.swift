@@ -143,7 +143,9 @@ struct WorkerListener: Sendable {
         outgoing: AsyncStream<WireMessage>,
         close: @escaping @Sendable () -> Void
     ) async throws {
-        let lastHeard = NIOLockedValueBox(ContinuousClock.now)
+        // Measured on the event loop, counting only time this side was ready to read: a busy coordinator must not
+        // take its own backlog of unread frames for a silent worker.
+        let activity = try await worker.channel.pipeline.handler(type: InboundActivityHandler.self).get()
         let silent = NIOLockedValueBox(false)
         let settings = self.settings
         let silence = ProtocolError(
@@ -156,29 +158,32 @@ struct WorkerListener: Sendable {
                     try await outbound.write(message)
                 }
             }
-            group.addTask {
-                // The watchdog looks more often than heartbeats are sent, so a silent worker is dropped within
-                // heartbeat_timeout plus a quarter of a second, not plus a whole interval.
-                let tick = min(settings.heartbeatInterval, .milliseconds(250))
-                var lastSent = ContinuousClock.now
-                while true {
-                    try await Task.sleep(for: tick)
-                    let now = ContinuousClock.now
-                    if now - lastHeard.withLockedValue({ $0 }) > settings.heartbeatTimeout {
-                        silent.withLockedValue { $0 = true }
-                        close()
-                        return
-                    }
-                    if now - lastSent >= settings.heartbeatInterval {
-                        lastSent = now
-                        try await outbound.write(.heartbeat(Heartbeat(tasksInFlight: 0)))
-                    }
+            // The watchdog and the heartbeats run on the connection's event loop, not in a task: a coordinator whose
+            // tasks are all busy must neither miss a silent worker nor starve a healthy one of heartbeats. It looks
+            // more often than heartbeats are sent, so a silent worker is dropped within heartbeat_timeout plus a
+            // quarter of a second, not plus a whole interval.
+            let channel = worker.channel
+            let tick = TimeAmount.nanoseconds(min(settings.heartbeatInterval, .milliseconds(250)).nanoseconds)
+            let limit = TimeAmount.nanoseconds(settings.heartbeatTimeout.nanoseconds)
+            let interval = TimeAmount.nanoseconds(settings.heartbeatInterval.nanoseconds)
+            let lastSent = NIOLockedValueBox(NIODeadline.now())
+            let watchdog = channel.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { task in
+                let now = NIODeadline.now()
+                if activity.silence(now: now) > limit {
+                    silent.withLockedValue { $0 = true }
+                    task.cancel()
+                    close()
+                    return
+                }
+                if now - lastSent.withLockedValue({ $0 }) >= interval {
+                    lastSent.withLockedValue { $0 = now }
+                    channel.writeAndFlush(WireMessage.heartbeat(Heartbeat(tasksInFlight: 0)), promise: nil)
                 }
             }
+            defer { watchdog.cancel() }
             defer { group.cancelAll() }
             // When the watchdog closed the connection, `next` says so rather than "connection closed".
             while let message = try await Self.next(&messages, silent: silent, silence: silence) {
-                lastHeard.withLockedValue { $0 = ContinuousClock.now }
                 switch message {
                 case .resultBatch(let batch):
                     self.scheduler.post(.completed(workerID: worker.id, results: batch.results))

@@ -30,10 +30,15 @@ final class Scheduler: Sendable {
     /// Processes events until ``stop()``.
     func run() async {
         var state = State(settings: self.settings, logger: self.logger, statistics: self.statistics)
+        var handled = 0
         for await event in self.events {
             state.handle(event)
             state.dispatch()
             self.statistics.setPendingLaunches(state.launchesPending.count)
+            // While events keep arriving, `next()` never suspends; yield now and then so that the connection tasks
+            // sharing the cooperative pool (handshakes of joining workers, result readers) are not starved.
+            handled &+= 1
+            if handled % 32 == 0 { await Task.yield() }
         }
         state.failEverything(ClusterError(.cancelled, "the cluster shut down before the run finished"))
     }
@@ -48,7 +53,7 @@ final class Scheduler: Sendable {
         var launchesPending: Set<String> = []
         var launchFailures: [String] = []
         var runs: [RunRequest] = []
-        var retries: [PendingTask] = []
+        var retries = CircularBuffer<PendingTask>()
         var inputsExhausted = false
         var nextTaskID: UInt64 = 0
         /// Task ids are unique for the cluster's lifetime; a run's input index is its id minus this base.
@@ -62,6 +67,8 @@ final class Scheduler: Sendable {
         /// Tasks running on more than one worker at once (speculative copies of stragglers): task id to the workers
         /// holding a copy. The first result wins; the other copies are cancelled.
         var copies: [UInt64: Set<String>] = [:]
+        /// When ``speculate(run:now:)`` last looked for stragglers.
+        var lastSpeculationCheck: UInt64 = 0
         /// Set when the current run cannot go on (its journal does not match its inputs); it ends with this error.
         var abortReason: ClusterError?
 
@@ -317,25 +324,40 @@ final class Scheduler: Sendable {
         /// out longest on another worker, when that task has been out well past a typical task's time. Each task is
         /// copied at most once; the first result wins (see ``complete(workerID:results:)``).
         mutating func speculate(run: RunRequest, now: UInt64) {
+            // At most every 20 ms, and only when some worker has an idle slot: the scan below visits every task out.
+            guard now &- self.lastSpeculationCheck > 20_000_000 else { return }
+            self.lastSpeculationCheck = now
+            guard self.workers.values.contains(where: { !$0.leaving && $0.inFlight.count < $0.handle.slots }) else {
+                return
+            }
             let typical = self.workers.values.map(\.averageTaskNanoseconds).filter { $0 > 0 }.min() ?? 0
             guard typical > 0 else { return }
-            let threshold = UInt64(max(4 * typical, 20_000_000))
+            let threshold = UInt64(max(4 * typical, 100_000_000))
+            // Candidates: on each other worker, the tasks that can be running (its oldest `slots`, as tasks run in
+            // the order sent). A queued task behind them is not a straggler; its worker is merely busy.
+            var candidates: [(owner: String, task: PendingTask)] = []
+            for (ownerID, owner) in self.workers where !owner.inFlight.isEmpty {
+                let oldest =
+                    owner.handle.slots == 1
+                    ? Array(owner.inFlight.values.min { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }.map { [$0] } ?? [])
+                    : Array(
+                        owner.inFlight.values.sorted { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }
+                            .prefix(owner.handle.slots)
+                    )
+                for task in oldest where self.copies[task.id] == nil && now &- task.sentAt > threshold {
+                    candidates.append((ownerID, task))
+                }
+            }
+            guard !candidates.isEmpty else { return }
+            candidates.sort { $0.task.sentAt > $1.task.sentAt }
             for workerID in self.order {
                 guard let idle = self.workers[workerID], !idle.leaving, idle.inFlight.count < idle.handle.slots
                 else { continue }
                 var room = idle.handle.slots - idle.inFlight.count
                 while room > 0 {
-                    // The oldest task out on another worker, not yet copied, older than the threshold.
-                    var best: (owner: String, task: PendingTask)?
-                    for (ownerID, owner) in self.workers where ownerID != workerID {
-                        for task in owner.inFlight.values
-                        where self.copies[task.id] == nil && now &- task.sentAt > threshold
-                            && task.sentAt < (best?.task.sentAt ?? .max)
-                        {
-                            best = (ownerID, task)
-                        }
-                    }
-                    guard let (ownerID, original) = best else { return }
+                    // The oldest candidate not on this worker.
+                    guard let index = candidates.lastIndex(where: { $0.owner != workerID }) else { break }
+                    let (ownerID, original) = candidates.remove(at: index)
                     var copy = original
                     copy.sentAt = now
                     guard var worker = self.workers.removeValue(forKey: workerID) else { return }
@@ -367,13 +389,17 @@ final class Scheduler: Sendable {
         /// host could take it instead (that one is not in `workers` while it is being filled, which is fine: the
         /// retry waits for the next dispatch); then a fresh input.
         mutating func nextTask(run: RunRequest, host: String) -> PendingTask? {
-            if let index = self.retries.firstIndex(where: { !$0.diedOn.contains(host) }) {
-                return self.retries.remove(at: index)
-            }
-            if let first = self.retries.first,
-                !self.workers.values.contains(where: { !first.diedOn.contains($0.handle.host) })
-            {
-                return self.retries.removeFirst()
+            if !self.retries.isEmpty {
+                // Look a bounded way into the queue for a task that did not die on this host, so that a long retry
+                // queue (a host with thousands of tasks out was lost) costs O(1) per task, not O(n).
+                let window = self.retries.indices.prefix(64)
+                if let index = window.first(where: { !self.retries[$0].diedOn.contains(host) }) {
+                    return self.retries.remove(at: index)
+                }
+                let first = self.retries.first!
+                if !self.workers.values.contains(where: { !first.diedOn.contains($0.handle.host) }) {
+                    return self.retries.removeFirst()
+                }
             }
             guard !self.inputsExhausted, !self.pausedForConsumer else { return nil }
             if run.results.buffered >= run.results.highWaterMark {

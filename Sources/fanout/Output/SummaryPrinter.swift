@@ -1,5 +1,11 @@
 import FanoutCoordinator
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The end-of-run report: tasks, time, throughput, per-worker and per-host shares, the job's own summary, and with
 /// `--speedup` the sequential time, the speedup and the efficiency.
 struct SummaryPrinter {
@@ -29,6 +35,7 @@ struct SummaryPrinter {
                     + "start-up took \(String(decimals: wall - compute, 3)) s"
             )
         }
+        lines.append("coordinator peak memory (RSS): \(String(decimals: Self.peakResidentMebibytes(), 1)) MiB")
         if let journal = outcome.journalPath {
             lines.append(
                 "journal \(journal): \(outcome.replayed) results replayed from earlier runs, "
@@ -127,6 +134,13 @@ struct SummaryPrinter {
             FileHandleOutput.standardOutput.write(text)
             FileHandleOutput.standardOutput.flush()
         }
+    }
+
+    /// This process's peak resident set size so far (`getrusage`), in MiB; workers are separate processes.
+    static func peakResidentMebibytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 
     private static func row(_ fields: [String]) -> String {
