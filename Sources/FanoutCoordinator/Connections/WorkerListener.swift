@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Accepts worker connections, runs the handshake on each, and hands authenticated workers to the scheduler.
 ///
@@ -18,6 +19,8 @@ struct WorkerListener: Sendable {
         var handshakeTimeout: Duration
         var heartbeatInterval: Duration
         var heartbeatTimeout: Duration
+        /// The run's TLS server context (`transport: tls`), or `nil` for plain TCP.
+        var tlsContext: NIOSSLContext?
     }
 
     let serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
@@ -38,6 +41,7 @@ struct WorkerListener: Sendable {
         group: any EventLoopGroup
     ) async throws -> WorkerListener {
         let maximumFrameBytes = settings.maximumFrameBytes
+        let tlsContext = settings.tlsContext
         let channel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
         do {
             channel = try await ServerBootstrap(group: group)
@@ -46,7 +50,12 @@ struct WorkerListener: Sendable {
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .bind(host: host, port: port) { child in
                     child.eventLoop.makeCompletedFuture {
-                        try child.wrapForWireProtocol(maximumFrameBytes: maximumFrameBytes)
+                        // TLS goes first, under the frames; the handshake deadline in `serve` covers it too, so a
+                        // peer that stalls or speaks plain TCP costs only its own connection.
+                        if let tlsContext {
+                            try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                        }
+                        return try child.wrapForWireProtocol(maximumFrameBytes: maximumFrameBytes)
                     }
                 }
         } catch {
