@@ -143,7 +143,7 @@ public enum WorkerCommandLine {
         guard let securityLine = Self.readLineFromStandardInput(timeoutSeconds: connectTimeout) else {
             Self.printError(
                 "fanout-worker: expected the channel security ('tls <sha256 hex>' or 'plain') on the second line "
-                    + "of stdin, got nothing within \(connectTimeout) s"
+                    + "of stdin, got nothing (end of input, or nothing within \(connectTimeout) s)"
             )
             return .usage
         }
