@@ -153,6 +153,28 @@ extension IntegrationSuite {
         }
     }
 
+    @Test("under TLS, a worker killed with SIGKILL is reported as 'connection closed', not as a TLS error")
+    func killedWorkerUnderTLSReadsAsClosed() async throws {
+        let inputs = Array(repeating: UInt32(10), count: 200)
+        let (count, victimID, workers) = try await Cluster.withCluster(try Self.options(workers: 2)) { cluster in
+            try await cluster.waitForWorkers(2)
+            var count = 0
+            var victimID: String?
+            for try await _ in cluster.map(Sleep.self, inputs) {
+                count += 1
+                if count == 20 {
+                    let victim = try #require(cluster.statistics.workers.first)
+                    #expect(kill(victim.processID, SIGKILL) == 0)
+                    victimID = victim.id
+                }
+            }
+            return (count, victimID, cluster.statistics.workers)
+        }
+        #expect(count == 200)
+        let victim = try #require(workers.first { $0.id == victimID })
+        #expect(victim.lostReason == "connection closed")
+    }
+
     @Test("with TLS on, a plaintext client sending a Fanout hello is dropped and the run completes")
     func plaintextClientIsDroppedUnderTLS() async throws {
         let frame = try Self.helloFrame()

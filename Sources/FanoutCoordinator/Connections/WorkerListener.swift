@@ -128,7 +128,9 @@ struct WorkerListener: Sendable {
             }
         } catch {
             if let handle {
-                self.scheduler.post(.lost(workerID: handle.id, reason: "\(error)"))
+                // A worker that dies closes TCP without TLS's close_notify; for us that is just a closed connection.
+                let closed = (error as? NIOSSLError) == .uncleanShutdown
+                self.scheduler.post(.lost(workerID: handle.id, reason: closed ? "connection closed" : "\(error)"))
             } else {
                 self.logger.warning("dropped connection from \(peer): \(error)")
             }
