@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Wire protocol: frames, messages, handshake. Light: NIOCore, Crypto, FoundationEssentials.
@@ -41,7 +44,9 @@ let package = Package(
             dependencies: ["FanoutProtocol"],
             swiftSettings: strictSettings
         ),
-        // The worker runtime. Copied to hosts without Swift: no Yams, no libssh2, no full Foundation.
+        // The worker runtime. Copied to hosts without Swift: no Yams, no libssh2, no X509, no full Foundation.
+        // NIOSSL (BoringSSL, linked statically) is its only TLS piece: it pins the coordinator's certificate by
+        // fingerprint, so it never parses certificates itself.
         .target(
             name: "FanoutWorker",
             dependencies: [
@@ -50,6 +55,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),
@@ -90,6 +96,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

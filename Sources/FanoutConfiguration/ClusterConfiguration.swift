@@ -6,6 +6,8 @@
 ///
 /// Paths such as `ssh.known_hosts` are kept as written; the consumer expands `~`.
 public struct ClusterConfiguration: Sendable, Equatable {
+    /// yaml `transport:`: `tls` (default) or `plain`, how coordinator and workers talk.
+    public var transport: Transport
     /// yaml `coordinator:`: listen and advertise addresses.
     public var coordinator: CoordinatorSettings
     /// yaml `local:`: worker processes on this machine.
@@ -30,7 +32,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
             ssh: SSHSettings(),
             hosts: [],
             scheduling: SchedulingSettings(),
-            limits: LimitSettings()
+            limits: LimitSettings(),
+            transport: .tls
         )
     }
 
@@ -42,13 +45,15 @@ public struct ClusterConfiguration: Sendable, Equatable {
     ///   - hosts: Remote machines.
     ///   - scheduling: Scheduling settings.
     ///   - limits: Wire limits.
+    ///   - transport: TLS (the default) or plain TCP between coordinator and workers.
     public init(
         coordinator: CoordinatorSettings = CoordinatorSettings(),
         local: LocalSettings = LocalSettings(),
         ssh: SSHSettings = SSHSettings(),
         hosts: [HostSettings] = [],
         scheduling: SchedulingSettings = SchedulingSettings(),
-        limits: LimitSettings = LimitSettings()
+        limits: LimitSettings = LimitSettings(),
+        transport: Transport = .tls
     ) {
         self.coordinator = coordinator
         self.local = local
@@ -56,5 +61,6 @@ public struct ClusterConfiguration: Sendable, Equatable {
         self.hosts = hosts
         self.scheduling = scheduling
         self.limits = limits
+        self.transport = transport
     }
 }

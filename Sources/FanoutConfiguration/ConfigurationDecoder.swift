@@ -9,6 +9,8 @@ struct ConfigurationDecoder {
     let path: String
 
     static let sectionKeys = ["coordinator", "local", "ssh", "hosts", "scheduling", "limits"]
+    /// Every key allowed at the top level: the sections, and `transport`, a single value.
+    static let topLevelKeys = ["transport"] + sectionKeys
     static let coordinatorKeys = ["listen", "advertise"]
     static let localKeys = ["workers", "slots"]
     static let sshKeys = [
@@ -38,8 +40,11 @@ struct ConfigurationDecoder {
                 "the top level must be a mapping of sections (\(sections)), got \(describe(root))"
             )
         }
-        let top = try MappingReader(root, field: nil, keys: Self.sectionKeys, decoder: self, hint: Self.sectionHint)
+        let top = try MappingReader(root, field: nil, keys: Self.topLevelKeys, decoder: self, hint: Self.sectionHint)
         var configuration = ClusterConfiguration()
+        if let node = top["transport"], !isNull(node) {
+            configuration.transport = try decodeTransport(node, field: top.field("transport"))
+        }
         if let node = top["coordinator"], !isNull(node) {
             configuration.coordinator = try decodeCoordinator(node, field: top.field("coordinator"))
         }
@@ -80,6 +85,21 @@ struct ConfigurationDecoder {
             return nil
         }
         return "'\(key)' belongs in the '\(section):' section"
+    }
+
+    private func decodeTransport(_ node: Node, field: String) throws(ConfigurationError) -> Transport {
+        let allowed = Transport.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+        guard case .scalar(let scalar) = node else {
+            throw error(.wrongType, at: node, field: field, "expected \(allowed), got \(describe(node))")
+        }
+        if let transport = Transport(rawValue: scalar.string) {
+            return transport
+        }
+        let shown = Self.abbreviate(scalar.string)
+        if Transport.notYetSupported.contains(scalar.string) {
+            throw error(.invalidValue, at: node, field: field, "'\(shown)' is not supported yet; use \(allowed)")
+        }
+        throw error(.invalidValue, at: node, field: field, "expected \(allowed), got '\(shown)'")
     }
 
     private func decodeCoordinator(_ node: Node, field: String) throws(ConfigurationError) -> CoordinatorSettings {

@@ -3,8 +3,8 @@ public struct LimitSettings: Sendable, Equatable {
     /// yaml `max_frame_bytes`: the largest frame accepted from a peer, in bytes; larger frames close the
     /// connection. Default `16777216` (16 MiB). Allowed: 1024...1073741824.
     public var maxFrameBytes: Int
-    /// yaml `handshake_timeout`: seconds a new connection has to complete the protocol handshake. Default `10`.
-    /// Allowed: greater than 0, at most 86400.
+    /// yaml `handshake_timeout`: seconds a new connection has to complete the handshake, TLS (with
+    /// `transport: tls`) and the run-secret exchange together. Default `10`. Allowed: greater than 0, at most 86400.
     public var handshakeTimeout: Double
 
     /// Creates limit settings.

@@ -30,6 +30,10 @@ public struct ProtocolError: Error, CustomStringConvertible, Sendable, Equatable
         public static let connectionClosed = Code("connection-closed")
         /// The peer refused us and said why.
         public static let refused = Code("refused")
+        /// The coordinator's TLS certificate is not the one the worker was told to expect.
+        public static let certificateMismatch = Code("certificate-mismatch")
+        /// The TLS handshake failed for another reason (for example one side speaks plain TCP).
+        public static let tlsFailed = Code("tls-failed")
     }
 
     /// The machine-readable code.

@@ -42,12 +42,20 @@ public struct Worker: Sendable {
     /// - Throws: ``ProtocolError`` when the connection or the handshake fails.
     public func run(eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Ending {
         let configuration = self.configuration
+        let tlsClient: PinnedTLSClient?
+        switch configuration.channelSecurity {
+        case .plain:
+            tlsClient = nil
+        case .tls(let fingerprint):
+            tlsClient = try PinnedTLSClient(pinning: fingerprint)
+        }
         let channel = try await ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(.milliseconds(Int64(configuration.connectTimeoutSeconds * 1000)))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: configuration.coordinatorHost, port: configuration.coordinatorPort) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.wrapForWireProtocol(maximumFrameBytes: configuration.maximumFrameBytes)
+                    try tlsClient?.addHandler(to: channel)
+                    return try channel.wrapForWireProtocol(maximumFrameBytes: configuration.maximumFrameBytes)
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
@@ -73,11 +81,18 @@ public struct Worker: Sendable {
                     send: { try await outbound.write($0) }
                 )
                 deadline.cancel()
-            } catch let error as ProtocolError where error.code == .connectionClosed {
-                throw ProtocolError(
-                    .timedOut,
-                    "no handshake with the coordinator within \(configuration.connectTimeoutSeconds) s"
-                )
+            } catch {
+                // A refused certificate or failed TLS handshake also ends the stream: say so, not "timed out".
+                if let tlsError = tlsClient?.explain(error) {
+                    throw tlsError
+                }
+                if let error = error as? ProtocolError, error.code == .connectionClosed {
+                    throw ProtocolError(
+                        .timedOut,
+                        "no handshake with the coordinator within \(configuration.connectTimeoutSeconds) s"
+                    )
+                }
+                throw error
             }
             return try await Self.serve(
                 welcome: welcome,

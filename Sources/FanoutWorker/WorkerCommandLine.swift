@@ -16,8 +16,9 @@ import Darwin
 /// ```
 /// fanout-worker --connect HOST:PORT [--slots N|auto] [--id ID] [--max-frame-bytes N] [--connect-timeout S]
 /// ```
-/// The run secret is the first line of standard input. When standard input closes afterwards (the coordinator or
-/// the SSH session is gone) the worker exits, as it does when its TCP connection closes.
+/// The run secret is the first line of standard input and the channel security (`tls <sha256 hex>` or `plain`) the
+/// second. When standard input closes afterwards (the coordinator or the SSH session is gone) the worker exits, as
+/// it does when its TCP connection closes.
 public enum WorkerCommandLine {
     /// The flag that turns a program embedding a worker into a worker. Coordinators add it for custom executables.
     public static let embeddedWorkerFlag = "--fanout-worker"
@@ -26,11 +27,11 @@ public enum WorkerCommandLine {
     public enum ExitStatus: Int32 {
         /// The coordinator sent `shutdown`.
         case shutdown = 0
-        /// Bad arguments or no secret on standard input.
+        /// Bad arguments, or no secret or channel security line on standard input.
         case usage = 2
         /// The connection was lost or the coordinator went silent.
         case connectionLost = 3
-        /// The handshake failed (refused, wrong secret, version or binary mismatch).
+        /// The handshake failed (refused, wrong secret, version or binary mismatch, TLS certificate mismatch).
         case handshakeFailed = 4
         /// A task ran past `scheduling.task_timeout`; the process exits to stop it.
         case taskTimedOut = 5
@@ -41,8 +42,13 @@ public enum WorkerCommandLine {
                            [--connect-timeout S]
 
         Runs Fanout tasks for a coordinator. Normally started by `fanout run`, locally or over SSH.
-        The run secret (hex) must be the first line of standard input; the worker exits when standard input
-        closes, when its connection closes, or when the coordinator is silent past the heartbeat timeout.
+        Standard input carries two lines from the coordinator:
+          1. the run secret (hex);
+          2. the channel security: `tls <sha256 hex>` to connect over TLS and accept only the server
+             certificate whose DER has that SHA-256 (transport: tls, the default), or `plain` for plain TCP
+             (transport: plain). Anything else is an error (exit 2).
+        The worker exits when standard input closes, when its connection closes, or when the coordinator is
+        silent past the heartbeat timeout.
 
         OPTIONS:
           --connect HOST:PORT    the coordinator's address
@@ -135,11 +141,27 @@ public enum WorkerCommandLine {
             )
             return .usage
         }
+        // A coordinator always writes both lines at once; waiting for ever on a missing one would hang the launch.
+        guard let securityLine = Self.readLineFromStandardInput(timeoutSeconds: connectTimeout) else {
+            Self.printError(
+                "fanout-worker: expected the channel security ('tls <sha256 hex>' or 'plain') on the second line "
+                    + "of stdin, got nothing (end of input, or nothing within \(connectTimeout) s)"
+            )
+            return .usage
+        }
+        let channelSecurity: ChannelSecurity
+        do {
+            channelSecurity = try ChannelSecurity(launchLine: securityLine)
+        } catch {
+            Self.printError("fanout-worker: malformed second line of stdin (channel security): \(error.message)")
+            return .usage
+        }
         Self.exitWhenStandardInputCloses()
         let configuration = WorkerConfiguration(
             coordinatorHost: host,
             coordinatorPort: port,
             secret: secret,
+            channelSecurity: channelSecurity,
             slots: slots,
             workerID: workerID,
             hostName: hostLabel,
@@ -170,10 +192,21 @@ public enum WorkerCommandLine {
     }
 
     /// Reads one line from fd 0 byte by byte, so nothing past the newline is consumed. At most 4 KiB.
-    private static func readLineFromStandardInput() -> String? {
+    /// - Parameter timeoutSeconds: How long the whole line may take; `nil` waits as long as it takes.
+    /// - Returns: The line without its newline, or `nil` at end of file (or time out) before any byte.
+    private static func readLineFromStandardInput(timeoutSeconds: Double? = nil) -> String? {
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
+        let deadline = timeoutSeconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
         while bytes.count < 4096 {
+            if let deadline {
+                let left = (deadline - ContinuousClock.now).components
+                let milliseconds = max(0, left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000)
+                var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&descriptor, 1, Int32(clamping: milliseconds))
+                if ready < 0 && errno == EINTR { continue }
+                if ready <= 0 { break }
+            }
             let count = read(0, &byte, 1)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }

@@ -9,6 +9,9 @@ public struct WorkerConfiguration: Sendable {
     public var coordinatorPort: Int
     /// The run secret, read from standard input by the worker executable.
     public var secret: RunSecret
+    /// TLS pinned to the coordinator's certificate fingerprint, or plain TCP; read from standard input (second
+    /// line) by the worker executable.
+    public var channelSecurity: ChannelSecurity
     /// Tasks run at once. Defaults to the host's cores.
     public var slots: Int
     /// The id the coordinator gave this worker when launching it (empty if it was started by hand).
@@ -30,6 +33,7 @@ public struct WorkerConfiguration: Sendable {
         coordinatorHost: String,
         coordinatorPort: Int,
         secret: RunSecret,
+        channelSecurity: ChannelSecurity,
         slots: Int,
         workerID: String = "",
         hostName: String? = nil,
@@ -41,6 +45,7 @@ public struct WorkerConfiguration: Sendable {
         self.coordinatorHost = coordinatorHost
         self.coordinatorPort = coordinatorPort
         self.secret = secret
+        self.channelSecurity = channelSecurity
         self.slots = max(1, slots)
         self.workerID = workerID
         self.hostName = hostName ?? Worker.hostName()

@@ -13,6 +13,7 @@ struct ClusterConfigurationTests {
         .path
 
     static let fullExample = """
+        transport: plain
         coordinator:
           listen: 0.0.0.0:7000
           advertise: coordinator.lan:7000
@@ -48,6 +49,7 @@ struct ClusterConfigurationTests {
     @Test func committedFileEqualsDefaults() throws {
         let configuration = try ClusterConfiguration.load(path: Self.committedConfigurationPath)
         #expect(configuration == ClusterConfiguration())
+        #expect(configuration.transport == .tls)
         #expect(configuration.hosts.isEmpty)
         #expect(configuration.local.workers == .auto)
     }
@@ -64,6 +66,15 @@ struct ClusterConfigurationTests {
         #expect(configuration.scheduling.heartbeatInterval == 1)
         #expect(configuration.scheduling.heartbeatTimeout == 5)
         #expect(configuration.limits == LimitSettings(maxFrameBytes: 16_777_216, handshakeTimeout: 10))
+        #expect(configuration.transport == .tls)
+    }
+
+    @Test func transportIsTLSUnlessSetToPlain() throws {
+        #expect(try ClusterConfiguration.parse("local:\n  workers: 1\n", path: "c.yaml").transport == .tls)
+        #expect(try ClusterConfiguration.parse("transport: tls\n", path: "c.yaml").transport == .tls)
+        #expect(try ClusterConfiguration.parse("transport: plain\n", path: "c.yaml").transport == .plain)
+        #expect(try ClusterConfiguration.parse("transport: 'plain'\n", path: "c.yaml").transport == .plain)
+        #expect(try ClusterConfiguration.parse("transport:\n", path: "c.yaml").transport == .tls)
     }
 
     @Test func fullExampleParsesEveryField() throws {
@@ -96,7 +107,8 @@ struct ClusterConfigurationTests {
                 heartbeatInterval: 0.5,
                 heartbeatTimeout: 3
             ),
-            limits: LimitSettings(maxFrameBytes: 1_048_576, handshakeTimeout: 30)
+            limits: LimitSettings(maxFrameBytes: 1_048_576, handshakeTimeout: 30),
+            transport: .plain
         )
         #expect(configuration == expected)
         #expect(configuration.coordinator.listenEndpoint?.host == "0.0.0.0")

@@ -27,6 +27,31 @@ struct MalformedConfigurationTests {
             "cluster.yaml:1:1: field 'schedulng': unknown key 'schedulng'; did you mean 'scheduling'?"
         ),
         MalformedCase(
+            "unknown transport",
+            "local:\n  workers: 1\ntransport: bogus\n",
+            "cluster.yaml:3:12: field 'transport': expected 'tls' or 'plain', got 'bogus'"
+        ),
+        MalformedCase(
+            "transport not built yet",
+            "transport: ssh-tunnel\n",
+            "cluster.yaml:1:12: field 'transport': 'ssh-tunnel' is not supported yet; use 'tls' or 'plain'"
+        ),
+        MalformedCase(
+            "transport in upper case",
+            "transport: TLS\n",
+            "cluster.yaml:1:12: field 'transport': expected 'tls' or 'plain', got 'TLS'"
+        ),
+        MalformedCase(
+            "transport given a mapping",
+            "transport:\n  mode: tls\n",
+            "cluster.yaml:2:3: field 'transport': expected 'tls' or 'plain', got a mapping"
+        ),
+        MalformedCase(
+            "transport misspelt",
+            "transprt: plain\n",
+            "cluster.yaml:1:1: field 'transprt': unknown key 'transprt'; did you mean 'transport'?"
+        ),
+        MalformedCase(
             "unknown nested key with suggestion",
             "scheduling:\n  prefech: 4\n",
             "cluster.yaml:2:3: field 'scheduling.prefech': unknown key 'prefech'; did you mean 'prefetch'?"

@@ -1,3 +1,4 @@
+import FanoutConfiguration
 import FanoutCoordinator
 import FanoutJobs
 import FanoutProtocol
@@ -83,8 +84,10 @@ extension IntegrationSuite {
     func hostileConnectionsDoNotHarmTheRun() async throws {
         let digest = try BinaryDigest.ofFile(atPath: try Self.product("fanout-worker"))
         let inputs = Array(repeating: UInt32(20), count: 100)
+        // Plain TCP, so these reach the frame decoder and the secret check; with TLS they stop at the TLS layer
+        // (TLSTransportTests covers that).
         let (indices, workers, closures, intruderMessages) = try await Cluster.withCluster(
-            try Self.options(workers: 2)
+            try Self.options(workers: 2) { $0.transport = .plain }
         ) { cluster in
             var indices: [Int] = []
             var closures: [String: Bool] = [:]
@@ -121,14 +124,19 @@ extension IntegrationSuite {
         #expect(workers.map(\.id).sorted() == ["local-1", "local-2"])
     }
 
-    @Test("a worker with the wrong secret refuses a coordinator it cannot verify")
+    @Test("a worker with the wrong secret refuses a coordinator it cannot verify, inside a valid TLS channel")
     func workerRejectsCoordinatorWithoutSecret() async throws {
         try await Cluster.withCluster(try Self.options(workers: 1)) { cluster in
+            guard case .tls = cluster.channelSecurity else {
+                Issue.record("TLS is the default transport, got \(cluster.channelSecurity)")
+                return
+            }
             let worker = Worker(
                 configuration: WorkerConfiguration(
                     coordinatorHost: "127.0.0.1",
                     coordinatorPort: cluster.port,
                     secret: RunSecret.random(),
+                    channelSecurity: cluster.channelSecurity,
                     slots: 1,
                     binaryDigest: try BinaryDigest.ofFile(atPath: try Self.product("fanout-worker")),
                     connectTimeoutSeconds: 5

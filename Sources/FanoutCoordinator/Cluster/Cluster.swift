@@ -20,13 +20,16 @@ public final class Cluster: Sendable {
     private let registry: JobRegistry
     /// The port workers connect to.
     public let port: Int
+    /// How workers reach this cluster: TLS with the fingerprint of this run's certificate, or plain TCP.
+    public let channelSecurity: ChannelSecurity
     /// Live per-worker figures.
     public var statistics: ClusterStatistics { self.scheduler.statistics }
 
-    private init(scheduler: Scheduler, registry: JobRegistry, port: Int) {
+    private init(scheduler: Scheduler, registry: JobRegistry, port: Int, channelSecurity: ChannelSecurity) {
         self.scheduler = scheduler
         self.registry = registry
         self.port = port
+        self.channelSecurity = channelSecurity
     }
 
     /// Starts the listener, the scheduler and the launchers, runs `body`, then stops every worker.
@@ -37,7 +40,8 @@ public final class Cluster: Sendable {
     ///   - options: What to start.
     ///   - body: Uses the cluster.
     /// - Returns: What `body` returns.
-    /// - Throws: ``ClusterError`` when the coordinator cannot listen; whatever `body` throws.
+    /// - Throws: ``ClusterError`` when the coordinator cannot listen (or, with `transport: tls`, cannot make its
+    ///   certificate); whatever `body` throws.
     public static func withCluster<Result: Sendable>(
         _ options: ClusterOptions,
         _ body: @Sendable (Cluster) async throws -> Result
@@ -45,6 +49,8 @@ public final class Cluster: Sendable {
         let logger = options.logger
         let configuration = options.configuration
         let secret = RunSecret.random()
+        let identity = configuration.transport == .tls ? try EphemeralTLSIdentity.make() : nil
+        let channelSecurity = identity.map { ChannelSecurity.tls(pinnedFingerprint: $0.fingerprint) } ?? .plain
         let (listenHost, listenPort) = Self.split(configuration.coordinator.listen, defaultPort: 0)
         var launchers = options.extraLaunchers
         let localCount = options.resolvedLocalWorkers
@@ -96,7 +102,8 @@ public final class Cluster: Sendable {
                 handshakeTimeout: .milliseconds(Int64(configuration.limits.handshakeTimeout * 1000)),
                 heartbeatInterval: .milliseconds(Int64(configuration.scheduling.heartbeatInterval * 1000)),
                 heartbeatTimeout: .milliseconds(Int64(configuration.scheduling.heartbeatTimeout * 1000)),
-                taskTimeout: configuration.scheduling.taskTimeout.map { .milliseconds(Int64($0 * 1000)) }
+                taskTimeout: configuration.scheduling.taskTimeout.map { .milliseconds(Int64($0 * 1000)) },
+                tlsContext: identity?.serverContext
             ),
             scheduler: scheduler,
             logger: logger,
@@ -110,13 +117,19 @@ public final class Cluster: Sendable {
             coordinatorHost: dialHost,
             coordinatorPort: dialPort,
             secret: secret,
+            channelSecurity: channelSecurity,
             maximumFrameBytes: configuration.limits.maxFrameBytes,
             ended: { scheduler.post(.launchEnded(launchID: $0, reason: $1)) },
             announce: { scheduler.post(.launchStarted(launchID: $0)) },
             fail: { scheduler.post(.fatal($0)) }
         )
         context.isClosing = { closing.withLockedValue { $0 } }
-        let cluster = Cluster(scheduler: scheduler, registry: options.registry, port: listener.port)
+        let cluster = Cluster(
+            scheduler: scheduler,
+            registry: options.registry,
+            port: listener.port,
+            channelSecurity: channelSecurity
+        )
         let launchersToRun = launchers
         let finalContext = context
         for launcher in launchers {

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Accepts worker connections, runs the handshake on each, and hands authenticated workers to the scheduler.
 ///
@@ -20,6 +21,8 @@ struct WorkerListener: Sendable {
         var heartbeatTimeout: Duration
         /// A task running longer fails and its worker exits; `nil` for no limit (`scheduling.task_timeout`).
         var taskTimeout: Duration? = nil
+        /// The run's TLS server context (`transport: tls`), or `nil` for plain TCP.
+        var tlsContext: NIOSSLContext?
     }
 
     let serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
@@ -40,6 +43,7 @@ struct WorkerListener: Sendable {
         group: any EventLoopGroup
     ) async throws -> WorkerListener {
         let maximumFrameBytes = settings.maximumFrameBytes
+        let tlsContext = settings.tlsContext
         let channel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
         do {
             channel = try await ServerBootstrap(group: group)
@@ -48,7 +52,12 @@ struct WorkerListener: Sendable {
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .bind(host: host, port: port) { child in
                     child.eventLoop.makeCompletedFuture {
-                        try child.wrapForWireProtocol(maximumFrameBytes: maximumFrameBytes)
+                        // TLS goes first, under the frames; the handshake deadline in `serve` covers it too, so a
+                        // peer that stalls or speaks plain TCP costs only its own connection.
+                        if let tlsContext {
+                            try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                        }
+                        return try child.wrapForWireProtocol(maximumFrameBytes: maximumFrameBytes)
                     }
                 }
         } catch {
@@ -124,7 +133,9 @@ struct WorkerListener: Sendable {
             }
         } catch {
             if let handle {
-                self.scheduler.post(.lost(workerID: handle.id, reason: "\(error)"))
+                // A worker that dies closes TCP without TLS's close_notify; for us that is just a closed connection.
+                let closed = (error as? NIOSSLError) == .uncleanShutdown
+                self.scheduler.post(.lost(workerID: handle.id, reason: closed ? "connection closed" : "\(error)"))
             } else {
                 self.logger.warning("dropped connection from \(peer): \(error)")
             }

@@ -10,8 +10,9 @@ import SystemPackage
 
 /// Starts workers as child processes of the coordinator on this machine.
 ///
-/// Each worker gets the run secret as the first line of its standard input, which stays open for the worker's
-/// life: when the coordinator dies, the pipe closes and the worker exits, as it does when its TCP connection closes.
+/// Each worker gets the run secret and the channel security (TLS fingerprint or `plain`) as the first two lines of
+/// its standard input, which stays open for the worker's life: when the coordinator dies, the pipe closes and the
+/// worker exits, as it does when its TCP connection closes.
 /// Workers run in their own process group so a Ctrl-C in the terminal reaches the coordinator only, which then
 /// stops them in order.
 public struct LocalProcessLauncher: WorkerLauncher {
@@ -78,7 +79,7 @@ public struct LocalProcessLauncher: WorkerLauncher {
                 "--id", id,
                 "--max-frame-bytes", "\(context.maximumFrameBytes)",
             ]
-        let secretLine = Array((context.secret.hexEncoded + "\n").utf8)
+        let launchLines = context.standardInputLines
         do {
             let result = try await Subprocess.run(
                 .path(FilePath(self.executable.path)),
@@ -88,7 +89,7 @@ public struct LocalProcessLauncher: WorkerLauncher {
                 output: .sequence,
                 error: .currentStandardError
             ) { execution in
-                _ = try await execution.standardInputWriter.write(secretLine)
+                _ = try await execution.standardInputWriter.write(launchLines)
                 // The worker writes nothing to stdout; its end means the process is gone. Standard input stays
                 // open until then, or until cancellation tears the process down.
                 for try await _ in execution.standardOutput {}

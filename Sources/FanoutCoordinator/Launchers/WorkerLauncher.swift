@@ -22,6 +22,9 @@ public struct LaunchContext: Sendable {
     public var coordinatorPort: Int
     /// The run secret, to hand to each worker on its standard input.
     public var secret: RunSecret
+    /// TLS with the certificate fingerprint workers must pin, or plain TCP; handed to each worker on the second
+    /// line of its standard input, through the same channel as the secret.
+    public var channelSecurity: ChannelSecurity
     /// The largest frame either side accepts.
     public var maximumFrameBytes: Int
     /// Call when a worker process ended or could not start, with the reason; `nil` when a planned id was only a
@@ -34,4 +37,10 @@ public struct LaunchContext: Sendable {
     public var fail: @Sendable (_ reason: String) -> Void
     /// Whether the cluster is shutting down: a worker that exits now is not replaced.
     public var isClosing: @Sendable () -> Bool = { false }
+
+    /// What a launcher writes to each worker's standard input: the secret, then the channel security, one line each.
+    /// The worker reads exactly these two lines (see `WorkerCommandLine`) and then watches for end of file.
+    public var standardInputLines: [UInt8] {
+        Array((self.secret.hexEncoded + "\n" + self.channelSecurity.launchLine + "\n").utf8)
+    }
 }

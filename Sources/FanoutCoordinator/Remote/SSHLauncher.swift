@@ -4,7 +4,8 @@ import FanoutSSH
 import Logging
 
 /// Starts workers on remote hosts over SSH: preflight and deploy each host (bounded in parallel), then exec the
-/// worker with the coordinator's advertised address; the run secret goes through the channel's standard input.
+/// worker with the coordinator's advertised address; the run secret and the TLS fingerprint to pin go through the
+/// channel's standard input.
 ///
 /// A remote worker exits when its SSH channel closes (its standard input ends) or its TCP connection to the
 /// coordinator closes, so no worker outlives the run. A host that fails a check is reported with the reason, and
@@ -124,7 +125,7 @@ public struct SSHLauncher: WorkerLauncher {
             "--host-label", host.label,
             "--max-frame-bytes", "\(context.maximumFrameBytes)",
         ].joined(separator: " ")
-        let secretLine = Array((context.secret.hexEncoded + "\n").utf8)
+        let launchLines = context.standardInputLines
         let logger = self.logger
         var permitHeld = true
         await limiter.acquire()
@@ -133,7 +134,7 @@ public struct SSHLauncher: WorkerLauncher {
                 // Authenticated: the connection no longer counts against MaxStartups.
                 limiter.release()
                 permitHeld = false
-                return try await session.runStreaming(command, standardInput: secretLine) { line in
+                return try await session.runStreaming(command, standardInput: launchLines) { line in
                     logger.warning("[\(id)] \(line)")
                 }
             }

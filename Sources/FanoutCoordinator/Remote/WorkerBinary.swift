@@ -67,8 +67,11 @@ public struct WorkerBinary: Sendable, Equatable {
         } catch {
             throw ClusterError(.workerExecutable, "cannot read worker binary \(path): \(error.message)")
         }
-        var status = stat()
-        let size = stat(path, &status) == 0 ? Int(status.st_size) : 0
+        // The size from the end offset rather than `stat`: this module also sees X509's CoreFoundation, whose copy
+        // of `struct stat` the release (whole-module) build then insists on importing by name.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let size = descriptor >= 0 ? max(0, Int(lseek(descriptor, 0, SEEK_END))) : 0
+        if descriptor >= 0 { close(descriptor) }
         return WorkerBinary(
             path: path,
             digest: digest,
