@@ -9,14 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats="${1:-5}"
-swift build -c release --product fanout-worker >&2
-swift build -c release --product fanout >&2
-fanout="$PWD/.build/release/fanout"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source benchmarks/common.sh
 
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a" } else if (NR % 2) { print a[(NR + 1) / 2] } else { print (a[NR / 2] + a[NR / 2 + 1]) / 2 } }'; }
 
 # Peak RSS (KiB) of a process and all its descendants, sampled until it exits.
 peak_rss() {

@@ -10,17 +10,11 @@ TIMEFORMAT='%U %S'
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
 tasks="${2:-100000}"
-swift build -c release --product fanout-worker >&2
-swift build -c release --product fanout >&2
-fanout="$PWD/.build/release/fanout"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source benchmarks/common.sh
 for transport in tls plain; do
     printf 'transport: %s\nlocal:\n  workers: 2\n  slots: 1\n' "$transport" >"$transport.yaml"
 done
 
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a" } else if (NR % 2) { print a[(NR + 1) / 2] } else { print (a[NR / 2] + a[NR / 2 + 1]) / 2 } }'; }
 # Tasks/s from the summary: the run as a whole ("tasks done") or from when every worker was ready.
 overall_rate() { sed -nE 's/.*tasks done.*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }
 ready_rate() { sed -nE 's/^after every worker was ready: .*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }

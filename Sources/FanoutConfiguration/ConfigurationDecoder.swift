@@ -21,7 +21,7 @@ struct ConfigurationDecoder {
         "prefetch", "max_retries", "batch_size", "heartbeat_interval", "heartbeat_timeout", "task_timeout",
         "retry_job_errors", "speculation",
     ]
-    static let limitKeys = ["max_frame_bytes", "handshake_timeout"]
+    static let limitKeys = ["max_frame_bytes", "handshake_timeout", "max_pending_connections"]
 
     /// The longest duration, in seconds, any timeout or interval may be set to: one day.
     static let maximumSeconds = 86_400.0
@@ -302,6 +302,13 @@ struct ConfigurationDecoder {
         }
         if let value = reader["handshake_timeout"] {
             settings.handshakeTimeout = try seconds(value, field: reader.field("handshake_timeout"))
+        }
+        if let value = reader["max_pending_connections"] {
+            settings.maxPendingConnections = try integer(
+                value,
+                field: reader.field("max_pending_connections"),
+                range: 1...65536
+            )
         }
         return settings
     }

@@ -69,7 +69,33 @@ struct MalformedConfigurationTests {
         MalformedCase(
             "unknown key without a near match",
             "limits:\n  banana: 1\n",
-            "cluster.yaml:2:3: field 'limits.banana': unknown key 'banana'; valid keys are 'max_frame_bytes', 'handshake_timeout'"
+            "cluster.yaml:2:3: field 'limits.banana': unknown key 'banana'; valid keys are 'max_frame_bytes', "
+                + "'handshake_timeout', 'max_pending_connections'"
+        ),
+        MalformedCase(
+            "negative task timeout",
+            "scheduling:\n  task_timeout: -1\n",
+            "cluster.yaml:2:17: field 'scheduling.task_timeout': must be greater than 0 and at most 86400, got -1"
+        ),
+        MalformedCase(
+            "task timeout as text",
+            "scheduling:\n  task_timeout: soon\n",
+            "cluster.yaml:2:17: field 'scheduling.task_timeout': expected a number of seconds, got 'soon'"
+        ),
+        MalformedCase(
+            "speculation not a boolean",
+            "scheduling:\n  speculation: 3\n",
+            "cluster.yaml:2:16: field 'scheduling.speculation': expected true or false, got '3'"
+        ),
+        MalformedCase(
+            "retry_job_errors not a boolean",
+            "scheduling:\n  retry_job_errors: sometimes\n",
+            "cluster.yaml:2:21: field 'scheduling.retry_job_errors': expected true or false, got 'sometimes'"
+        ),
+        MalformedCase(
+            "no pending connections allowed",
+            "limits:\n  max_pending_connections: 0\n",
+            "cluster.yaml:2:28: field 'limits.max_pending_connections': must be between 1 and 65536, got 0"
         ),
         MalformedCase(
             "unknown host key",

@@ -151,3 +151,48 @@ extension IntegrationSuite {
         }
     }
 }
+
+extension IntegrationSuite {
+    @Test(
+        "a flood of connections that send nothing: past max_pending_connections they are closed at once, the rest at handshake_timeout, and the run completes"
+    )
+    func connectionFloodCostsOnlyItself() async throws {
+        let inputs = Array(repeating: UInt32(10), count: 200)
+        let options = try Self.options(workers: 2) { configuration in
+            configuration.limits.maxPendingConnections = 50
+            configuration.limits.handshakeTimeout = 2
+        }
+        let (indices, workers, closedAtOnce, closedLater, flood) = try await Cluster.withCluster(options) { cluster in
+            try await cluster.waitForWorkers(2)
+            var indices: [Int] = []
+            var flood: [any Channel] = []
+            var closedAtOnce = 0
+            var closedLater = 0
+            for try await result in cluster.map(Sleep.self, inputs) {
+                indices.append(result.index)
+                guard indices.count == 20 else { continue }
+                // Mid-run: 300 connections that connect and then say nothing (slowloris).
+                for _ in 0..<300 {
+                    flood.append(
+                        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                            .connect(host: "127.0.0.1", port: cluster.port).get()
+                    )
+                }
+                try await Task.sleep(for: .milliseconds(1_000))
+                closedAtOnce = flood.filter { !$0.isActive }.count
+                try await Task.sleep(for: .milliseconds(3_000))
+                closedLater = flood.filter { !$0.isActive }.count
+            }
+            return (indices, cluster.statistics.workers, closedAtOnce, closedLater, flood.count)
+        }
+        #expect(flood == 300)
+        #expect(Set(indices) == Set(0..<200))
+        #expect(indices.count == 200)
+        // At most 50 were let into the handshake; the other 250 were closed within a second.
+        #expect(closedAtOnce >= 250, "\(closedAtOnce) of 300 closed within 1 s")
+        // The 50 admitted ones had 2 s to finish a handshake; they all were dropped by then.
+        #expect(closedLater == 300, "\(closedLater) of 300 closed within 4 s")
+        #expect(workers.map(\.id).sorted() == ["local-1", "local-2"])
+        #expect(workers.allSatisfy { $0.lostReason == nil })
+    }
+}

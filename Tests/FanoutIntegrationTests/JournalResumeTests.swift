@@ -16,6 +16,31 @@ extension IntegrationSuite {
         return (pairs, lines)
     }
 
+    /// Starts `fanout` with `arguments` and `--journal journal`, and kills it with SIGKILL once the journal holds
+    /// `bytes` bytes, mid-run.
+    /// - Returns: The coordinator's child processes (local workers) at the moment it was killed.
+    static func killOnceJournalHolds(_ bytes: Int, journal: String, arguments: [String]) throws -> [Int32] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
+        process.arguments = arguments + ["--journal", journal]
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        var size = 0
+        while size < bytes, ContinuousClock.now < deadline, process.isRunning {
+            usleep(5_000)
+            size = (try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) ?? 0
+        }
+        let workers = ProcessHarness.children(of: process.processIdentifier)
+        try #require(process.isRunning, "the run ended before it could be killed; make the tasks longer")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return workers
+    }
+
     @Test("kill -9 of the coordinator mid-run, then --resume: 10^4 tasks, output identical to a clean run, no orphans")
     func killCoordinatorThenResume() throws {
         let fanout = try Self.product("fanout")
@@ -25,35 +50,24 @@ extension IntegrationSuite {
         let journal = directory + "/run.journal"
         let workload = ["run", "primes", "--limit", "6000000", "--tasks", "10000", "--workers", "2"]
 
-        let clean = try ProcessHarness.run(fanout, workload + ["--format", "jsonl", "--ordered"])
+        let clean = try ProcessHarness.run(fanout, workload + ["--format", "jsonl", "--ordered"], directory: directory)
         #expect(clean.status == 0, "\(clean.standardError)")
         let expected = try Self.taskResults(ofJSONLines: clean.standardOutput)
         #expect(expected.lines == 10_000)
 
         // The interrupted run: killed with SIGKILL once the journal holds a few hundred records.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: fanout)
-        process.arguments = workload + ["--format", "jsonl", "--journal", journal]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        var size = 0
-        while size < 30_000, ContinuousClock.now < deadline, process.isRunning {
-            usleep(5_000)
-            size = (try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) ?? 0
-        }
-        let workers = ProcessHarness.children(of: process.processIdentifier)
-        try #require(process.isRunning, "the run ended before it could be killed; make the tasks longer")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let workers = try Self.killOnceJournalHolds(
+            30_000,
+            journal: journal,
+            arguments: workload + ["--format", "jsonl"]
+        )
         #expect(!workers.isEmpty)
         #expect(ProcessHarness.waitForExit(of: workers, timeout: .seconds(10)) != nil, "orphaned workers")
 
         let resumed = try ProcessHarness.run(
             fanout,
-            workload + ["--format", "jsonl", "--ordered", "--journal", journal, "--resume"]
+            workload + ["--format", "jsonl", "--ordered", "--journal", journal, "--resume"],
+            directory: directory
         )
         #expect(resumed.status == 0, "\(resumed.standardError)")
         let got = try Self.taskResults(ofJSONLines: resumed.standardOutput)
@@ -72,7 +86,8 @@ extension IntegrationSuite {
         // A third run over the complete journal computes nothing and prints the same results.
         let again = try ProcessHarness.run(
             fanout,
-            workload + ["--format", "jsonl", "--journal", journal, "--resume"]
+            workload + ["--format", "jsonl", "--journal", journal, "--resume"],
+            directory: directory
         )
         #expect(again.status == 0, "\(again.standardError)")
         #expect(try Self.taskResults(ofJSONLines: again.standardOutput).pairs == expected.pairs)

@@ -3,12 +3,13 @@ import Testing
 
 extension IntegrationSuite {
     /// Starts `fanout run sleep` with 2 workers and waits until both worker processes exist and results flow.
-    private static func startLongRun(directory: String) throws -> (Process, [Int32], Pipe) {
+    private static func startLongRun(directory: String, extra: [String] = []) throws -> (Process, [Int32], Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
-        process.arguments = [
-            "run", "sleep", "--tasks", "5000", "--milliseconds", "20", "--workers", "2", "--format", "jsonl",
-        ]
+        process.arguments =
+            [
+                "run", "sleep", "--tasks", "5000", "--milliseconds", "20", "--workers", "2", "--format", "jsonl",
+            ] + extra
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe()
         process.standardOutput = out
@@ -38,16 +39,33 @@ extension IntegrationSuite {
         try? out.fileHandleForReading.close()
     }
 
-    @Test("Ctrl-C (SIGINT) stops the run, exits 130 and leaves no worker behind")
-    func interruptLeavesNoProcess() throws {
-        let (process, workers, out) = try Self.startLongRun(directory: NSTemporaryDirectory())
+    @Test(
+        "Ctrl-C (SIGINT) or SIGTERM stops the run, flushes the journal, exits 130 and leaves no worker behind",
+        arguments: [SIGINT, SIGTERM]
+    )
+    func interruptLeavesNoProcess(signal: Int32) throws {
+        let journal = NSTemporaryDirectory() + "interrupted-\(UUID().uuidString).journal"
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let (process, workers, out) = try Self.startLongRun(
+            directory: NSTemporaryDirectory(),
+            extra: ["--journal", journal]
+        )
         #expect(workers.count == 2)
         // Keep draining stdout so the coordinator never blocks on a full pipe.
-        let drain = Thread { _ = out.fileHandleForReading.readDataToEndOfFile() }
+        let printed = LockedData()
+        let drain = Thread { printed.set(out.fileHandleForReading.readDataToEndOfFile()) }
         drain.start()
-        kill(process.processIdentifier, SIGINT)
+        usleep(300_000)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         #expect(ProcessHarness.waitForExit(of: workers, timeout: .seconds(5)) != nil)
+        while !printed.isSet { usleep(1_000) }
+        // Every result printed before the exit is in the journal: a resume would not run those tasks again.
+        let lines = String(decoding: printed.value, as: UTF8.self).split(separator: "\n").count
+        #expect(lines > 0)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int)
+        // A record of a sleep result takes more than 40 bytes.
+        #expect(size > 40 * lines, "journal of \(size) bytes for \(lines) printed results")
     }
 }

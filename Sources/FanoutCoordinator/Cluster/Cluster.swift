@@ -103,6 +103,7 @@ public final class Cluster: Sendable {
                 heartbeatInterval: .milliseconds(Int64(configuration.scheduling.heartbeatInterval * 1000)),
                 heartbeatTimeout: .milliseconds(Int64(configuration.scheduling.heartbeatTimeout * 1000)),
                 taskTimeout: configuration.scheduling.taskTimeout.map { .milliseconds(Int64($0 * 1000)) },
+                maxPendingConnections: configuration.limits.maxPendingConnections,
                 tlsContext: identity?.serverContext
             ),
             scheduler: scheduler,

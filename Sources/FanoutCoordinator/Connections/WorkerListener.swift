@@ -5,6 +5,14 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Accepts worker connections, runs the handshake on each, and hands authenticated workers to the scheduler.
 ///
 /// Each connection lives in its own child task of a discarding task group and catches its own errors, so a peer
@@ -21,6 +29,8 @@ struct WorkerListener: Sendable {
         var heartbeatTimeout: Duration
         /// A task running longer fails and its worker exits; `nil` for no limit (`scheduling.task_timeout`).
         var taskTimeout: Duration? = nil
+        /// Connections allowed in their handshake at once (`limits.max_pending_connections`).
+        var maxPendingConnections = 256
         /// The run's TLS server context (`transport: tls`), or `nil` for plain TCP.
         var tlsContext: NIOSSLContext?
     }
@@ -31,6 +41,9 @@ struct WorkerListener: Sendable {
     let logger: Logger
     private let usedIDs = NIOLockedValueBox<Set<String>>([])
     private let anonymousCounter = NIOLockedValueBox(0)
+    /// Connections in their handshake now, and connections refused since the limit was last not reached.
+    private let pending = NIOLockedValueBox(0)
+    private let refusedInBurst = NIOLockedValueBox(0)
 
     /// Binds the listening socket.
     /// - Returns: The listener; its ``port`` is the bound port (useful with port 0).
@@ -86,6 +99,34 @@ struct WorkerListener: Sendable {
     private func serve(_ connection: NIOAsyncChannel<WireMessage, WireMessage>) async {
         let peer = connection.channel.remoteAddress.map { "\($0)" } ?? "unknown peer"
         let settings = self.settings
+        let admitted = self.pending.withLockedValue { pending in
+            guard pending < settings.maxPendingConnections else { return false }
+            pending += 1
+            return true
+        }
+        guard admitted else {
+            // A flood: refuse at once, and log the first refusal of each burst only.
+            let first = self.refusedInBurst.withLockedValue { count in
+                count += 1
+                return count == 1
+            }
+            if first {
+                let limit = settings.maxPendingConnections
+                self.logger.warning(
+                    "refusing connections from \(peer) and others: \(limit) are already in their handshake (limits.max_pending_connections)"
+                )
+            }
+            try? await connection.channel.close()
+            return
+        }
+        var stillPending = true
+        func handshakeOver() {
+            guard stillPending else { return }
+            stillPending = false
+            self.pending.withLockedValue { $0 -= 1 }
+            self.refusedInBurst.withLockedValue { $0 = 0 }
+        }
+        defer { handshakeOver() }
         let deadline = connection.channel.eventLoop.scheduleTask(
             in: .nanoseconds(settings.handshakeTimeout.nanoseconds)
         ) {
@@ -112,6 +153,7 @@ struct WorkerListener: Sendable {
                     send: { try await outbound.write($0) }
                 )
                 deadline.cancel()
+                handshakeOver()
                 let (outgoing, outbox) = AsyncStream.makeStream(of: WireMessage.self)
                 let worker = WorkerHandle(
                     id: accepted.welcome.workerID,
@@ -134,7 +176,10 @@ struct WorkerListener: Sendable {
         } catch {
             if let handle {
                 // A worker that dies closes TCP without TLS's close_notify; for us that is just a closed connection.
-                let closed = (error as? NIOSSLError) == .uncleanShutdown
+                // A reset (the dead worker left unread bytes behind) is the same.
+                let closed =
+                    (error as? NIOSSLError) == .uncleanShutdown
+                    || [ECONNRESET, EPIPE].contains((error as? IOError)?.errnoCode ?? 0)
                 self.scheduler.post(.lost(workerID: handle.id, reason: closed ? "connection closed" : "\(error)"))
             } else {
                 self.logger.warning("dropped connection from \(peer): \(error)")
