@@ -13,14 +13,16 @@ log="$(mktemp)"
 trap 'rm -f "$log"; bash deploy/lab.sh heal 2 >/dev/null 2>&1 || true' EXIT
 for round in $(seq 1 "$rounds"); do
     ( "$fanout" run sleep --tasks 2000 --milliseconds 20 --cluster "$FANOUT_LAB_CLUSTER" --summary-only \
-        --wait-for-workers 2>&1 | while IFS= read -r line; do echo "$(date +%s.%N) $line"; done >"$log" ) &
+        --wait-for-workers --verbose 2>&1 | while IFS= read -r line; do echo "$(date +%s.%N) $line"; done >"$log" ) &
     sleep 2.5
     cut_at=$(date +%s.%N)
     bash deploy/lab.sh cut 2 >/dev/null
     wait
     bash deploy/lab.sh heal 2 >/dev/null
-    lost_at=$(grep -m1 ' lost (' "$log" | cut -d' ' -f1)
+    # "lost (…); reassigning N tasks" when it still held tasks, "left: …" when stragglers copies had taken them.
+    lost_at=$(grep -m1 -E ' lost \(no message| left: no message' "$log" | cut -d' ' -f1)
     done_line=$(grep 'tasks done' "$log" | cut -d' ' -f2-)
     reassigned=$(grep -m1 -o 'reassigning [0-9]* tasks' "$log" || echo "reassigning 0 tasks")
-    echo "round $round: declared dead $(echo "$lost_at - $cut_at" | bc) s after the cut; $reassigned; $done_line"
+    copies=$(grep -m1 -o 'stragglers: [0-9]* tasks copied' "$log" | grep -o '[0-9]*' || echo 0)
+    echo "round $round: declared dead $(echo "$lost_at - $cut_at" | bc) s after the cut; $reassigned at that moment; $copies copied earlier as stragglers; $done_line"
 done

@@ -216,18 +216,25 @@ struct WorkerListener: Sendable {
             }
             // The watchdog and the heartbeats run on the connection's event loop, not in a task: a coordinator whose
             // tasks are all busy must neither miss a silent worker nor starve a healthy one of heartbeats. It looks
-            // more often than heartbeats are sent, so a silent worker is dropped within heartbeat_timeout plus a
-            // quarter of a second, not plus a whole interval.
+            // every 50 ms, far more often than heartbeats are sent, so that a silent worker is declared dead within
+            // heartbeat_timeout of its last message, not up to a whole interval later.
             let channel = worker.channel
-            let tick = TimeAmount.nanoseconds(min(settings.heartbeatInterval, .milliseconds(250)).nanoseconds)
+            let tick = TimeAmount.nanoseconds(min(settings.heartbeatInterval, .milliseconds(50)).nanoseconds)
             let limit = TimeAmount.nanoseconds(settings.heartbeatTimeout.nanoseconds)
             let interval = TimeAmount.nanoseconds(settings.heartbeatInterval.nanoseconds)
             let lastSent = NIOLockedValueBox(NIODeadline.now())
+            let scheduler = self.scheduler
+            let workerID = worker.id
+            let reason = silence.message
             let watchdog = channel.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { task in
                 let now = NIODeadline.now()
-                if activity.silence(now: now) > limit {
+                // One tick early at most, so that a silent worker is declared dead within heartbeat_timeout.
+                if activity.silence(now: now) + tick > limit {
                     silent.withLockedValue { $0 = true }
                     task.cancel()
+                    // Declared dead now: closing may take a while more (TLS waits for a close_notify that a cut-off
+                    // peer never sends), and its tasks must not wait for that.
+                    scheduler.post(.lost(workerID: workerID, reason: reason))
                     close()
                     return
                 }
