@@ -25,23 +25,12 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
         self.pull = pull
     }
 
-    public func makeAsyncIterator() -> Iterator {
-        Iterator(
-            scheduler: self.scheduler,
-            known: self.known,
-            ordered: self.ordered,
-            journal: self.journal,
-            pull: self.pull
-        )
-    }
+    public func makeAsyncIterator() -> Iterator { Iterator(source: self) }
 
     /// Submits the run on first use and decodes results as they arrive.
     public struct Iterator: AsyncIteratorProtocol {
-        private let scheduler: Scheduler
-        private let known: Bool
-        private let ordered: Bool
-        private let journal: RunJournal?
-        private let pull: @Sendable () -> RunRequest.Input?
+        /// The sequence: scheduler, job, ordering, journal and input source.
+        private let source: TaskResults
         private var run: RunRequest?
         private var pending: [UInt64: RawResult] = [:]
         /// Results taken from the channel in one batch and not yet returned.
@@ -49,19 +38,7 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
         private var receivedIndex = 0
         private var nextIndex: UInt64 = 0
 
-        init(
-            scheduler: Scheduler,
-            known: Bool,
-            ordered: Bool,
-            journal: RunJournal?,
-            pull: @escaping @Sendable () -> RunRequest.Input?
-        ) {
-            self.scheduler = scheduler
-            self.known = known
-            self.ordered = ordered
-            self.journal = journal
-            self.pull = pull
-        }
+        init(source: TaskResults) { self.source = source }
 
         /// Whether the next call to ``next()`` can return at once, from results already received. Callers that
         /// buffer output flush when this is `false`, so results stream out as they arrive without a flush per result.
@@ -70,21 +47,21 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
         }
 
         public mutating func next() async throws -> TaskResult<J.Output>? {
-            guard self.known else {
+            guard self.source.known else {
                 throw ClusterError(.unknownJob, "job '\(J.name)' is not registered with this cluster")
             }
             let run: RunRequest
             if let existing = self.run {
                 run = existing
             } else {
-                let scheduler = self.scheduler
+                let scheduler = self.source.scheduler
                 let channel = ResultChannel(highWaterMark: 16_384, wakeScheduler: { scheduler.post(.consumed) })
-                let pull = self.pull
-                run = RunRequest(job: J.name, results: channel, journal: self.journal, pull: { pull() })
+                let pull = self.source.pull
+                run = RunRequest(job: J.name, results: channel, journal: self.source.journal, pull: { pull() })
                 self.run = run
                 scheduler.post(.submitted(run))
             }
-            guard self.ordered else {
+            guard self.source.ordered else {
                 guard let raw = try await self.receive(run) else { return nil }
                 return Self.decode(raw)
             }
@@ -115,7 +92,7 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
                 self.receivedIndex = 1
                 return self.received[0]
             } catch is CancellationError {
-                self.scheduler.post(.abandoned(run))
+                self.source.scheduler.post(.abandoned(run))
                 throw ClusterError(.cancelled, "the run was cancelled")
             }
         }
