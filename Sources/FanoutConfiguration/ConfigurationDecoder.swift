@@ -63,6 +63,9 @@ struct ConfigurationDecoder {
         if let node = top["limits"], !isNull(node) {
             configuration.limits = try decodeLimits(node, field: top.field("limits"))
         }
+        if configuration.transport == .sshTunnel, let node = top["coordinator"] {
+            try checkTunnelCoordinator(node, settings: configuration.coordinator, field: top.field("coordinator"))
+        }
         if configuration.local.workers == .count(0), configuration.hosts.isEmpty {
             let localNode = top["local"]
             throw error(
@@ -88,7 +91,7 @@ struct ConfigurationDecoder {
     }
 
     private func decodeTransport(_ node: Node, field: String) throws(ConfigurationError) -> Transport {
-        let allowed = Transport.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+        let allowed = Transport.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         guard case .scalar(let scalar) = node else {
             throw error(.wrongType, at: node, field: field, "expected \(allowed), got \(describe(node))")
         }
@@ -96,10 +99,35 @@ struct ConfigurationDecoder {
             return transport
         }
         let shown = Self.abbreviate(scalar.string)
-        if Transport.notYetSupported.contains(scalar.string) {
-            throw error(.invalidValue, at: node, field: field, "'\(shown)' is not supported yet; use \(allowed)")
-        }
         throw error(.invalidValue, at: node, field: field, "expected \(allowed), got '\(shown)'")
+    }
+
+    /// With `transport: ssh-tunnel` the listener speaks plain TCP and only loopback connections reach it (local
+    /// workers and the SSH relays), so it must not listen elsewhere, and there is nothing to advertise.
+    private func checkTunnelCoordinator(
+        _ node: Node,
+        settings: CoordinatorSettings,
+        field: String
+    ) throws(ConfigurationError) {
+        let mapping = node.mapping
+        if let host = settings.listenEndpoint?.host, !["127.0.0.1", "localhost", "::1"].contains(host) {
+            throw error(
+                .invalidValue,
+                at: mapping?["listen"] ?? node,
+                field: field + ".listen",
+                "is '\(Self.abbreviate(settings.listen))' but transport is 'ssh-tunnel': remote workers come through "
+                    + "their SSH sessions and the listener speaks plain TCP, so it must listen on loopback "
+                    + "(127.0.0.1:0, the default); use transport 'tls' to let workers dial in over the network"
+            )
+        }
+        if settings.advertise != nil {
+            throw error(
+                .invalidValue,
+                at: mapping?["advertise"] ?? node,
+                field: field + ".advertise",
+                "has no effect with transport 'ssh-tunnel' (workers do not dial the coordinator); remove it"
+            )
+        }
     }
 
     private func decodeCoordinator(_ node: Node, field: String) throws(ConfigurationError) -> CoordinatorSettings {

@@ -4,7 +4,7 @@ public struct SSHError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Sendable {
             case connectFailed, timedOut, handshakeFailed, hostKeyUnknown, hostKeyChanged, authenticationFailed
-            case channelFailed, commandFailed, uploadFailed, disconnected
+            case channelFailed, commandFailed, uploadFailed, disconnected, relayFailed
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -29,6 +29,8 @@ public struct SSHError: Error, CustomStringConvertible, Sendable {
         public static let uploadFailed = Code(.uploadFailed)
         /// The connection was lost.
         public static let disconnected = Code(.disconnected)
+        /// A relayed command's local end (the coordinator's listener) could not be reached.
+        public static let relayFailed = Code(.relayFailed)
 
         /// The code's name, e.g. `hostKeyChanged`.
         public var description: String { self.value.rawValue }

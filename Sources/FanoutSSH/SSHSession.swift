@@ -189,10 +189,8 @@ public final class SSHSession: Sendable {
     ) async throws -> SSHCommandResult {
         try await self.perform { driver, interrupt in
             var output: [UInt8] = []
-            var pendingLine: [UInt8] = []
-            defer {
-                if !pendingLine.isEmpty { onStandardErrorLine(String(decoding: pendingLine, as: UTF8.self)) }
-            }
+            var lines = LineSplitter(onLine: onStandardErrorLine)
+            defer { lines.finish() }
             let (status, signal) = try driver.runCommand(
                 command,
                 standardInput: standardInput,
@@ -202,18 +200,55 @@ public final class SSHSession: Sendable {
                 onStandardOutput: { bytes in
                     output += bytes.prefix(max(0, Self.maximumStreamingOutput - output.count))
                 },
-                onStandardError: { bytes in
-                    for byte in bytes {
-                        if byte == UInt8(ascii: "\n") {
-                            onStandardErrorLine(String(decoding: pendingLine, as: UTF8.self))
-                            pendingLine.removeAll(keepingCapacity: true)
-                        } else {
-                            pendingLine.append(byte)
-                        }
-                    }
-                }
+                onStandardError: { lines.add($0) }
             )
             return SSHCommandResult(standardOutput: output, standardError: [], exitStatus: status, exitSignal: signal)
+        }
+    }
+
+    /// Runs a long-lived command whose standard input and output carry a byte stream, and relays that stream
+    /// to and from a TCP endpoint on this machine: the connection "inside the SSH session" of
+    /// `transport: ssh-tunnel`, where a remote worker speaks the protocol on its standard I/O and the coordinator's
+    /// listener sees a loopback connection.
+    ///
+    /// `standardInput` goes first (the launch lines), then the relayed stream. It returns when either side ends:
+    /// when the local connection closes the command gets EOF on its standard input. Keepalives go out meanwhile.
+    ///
+    /// - Parameters:
+    ///   - command: The command line, interpreted by the remote user's shell.
+    ///   - standardInput: Bytes written to stdin ahead of the relayed stream.
+    ///   - localHost: The numeric address to connect to on this machine (`127.0.0.1`, `::1`).
+    ///   - localPort: Its port.
+    ///   - onStandardErrorLine: Called with each stderr line (without its newline) on the session's thread.
+    /// - Returns: The exit status or signal (both `nil` when the command did not report one in time); the output
+    ///   fields are empty.
+    /// - Throws: `SSHError` (`relayFailed` when the local endpoint cannot be reached) or `CancellationError`.
+    public func runRelayed(
+        _ command: String,
+        standardInput: [UInt8],
+        localHost: String,
+        localPort: Int,
+        onStandardErrorLine: @escaping @Sendable (String) -> Void
+    ) async throws -> SSHCommandResult {
+        let host = self.target.host
+        return try await self.perform { driver, interrupt in
+            guard let socket = LoopbackConnector.connect(host: localHost, port: localPort) else {
+                throw SSHError(
+                    code: .relayFailed,
+                    host: host,
+                    message: "cannot relay \(host)'s worker: connecting to \(localHost):\(localPort) failed"
+                )
+            }
+            var lines = LineSplitter(onLine: onStandardErrorLine)
+            defer { lines.finish() }
+            let (status, signal) = try driver.relayCommand(
+                command,
+                standardInput: standardInput,
+                localSocket: socket,
+                interrupt: interrupt,
+                onStandardError: { lines.add($0) }
+            )
+            return SSHCommandResult(standardOutput: [], standardError: [], exitStatus: status, exitSignal: signal)
         }
     }
 

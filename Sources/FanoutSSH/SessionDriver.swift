@@ -72,11 +72,13 @@ final class SessionDriver: @unchecked Sendable {
     ///   - deadline: When to give up, or `nil` for never.
     ///   - interrupt: The operation's cancellation state.
     ///   - onTimeout: The error to throw when the deadline has passed.
+    ///   - extra: Another descriptor to wake up for, with the `poll` events to wait for (a relay's local socket).
     /// - Throws: `onTimeout()`, `CancellationError`, or `SSHError(.disconnected)` when a keepalive cannot be sent.
     func waitForSocket(
         until deadline: ContinuousClock.Instant?,
         interrupt: OperationInterrupt,
-        onTimeout: () -> SSHError
+        onTimeout: () -> SSHError,
+        also extra: (descriptor: Int32, events: Int16)? = nil
     ) throws {
         try interrupt.check()
         var timeout = Duration.seconds(3600)
@@ -107,7 +109,10 @@ final class SessionDriver: @unchecked Sendable {
             pollfd(fd: self.socket, events: Int16(events), revents: 0),
             pollfd(fd: self.wakeup.readDescriptor, events: Int16(POLLIN), revents: 0),
         ]
-        _ = poll(&descriptors, 2, PollTimeout.milliseconds(timeout))
+        if let extra, extra.events != 0 {
+            descriptors.append(pollfd(fd: extra.descriptor, events: extra.events, revents: 0))
+        }
+        _ = poll(&descriptors, nfds_t(descriptors.count), PollTimeout.milliseconds(timeout))
         if descriptors[1].revents != 0 { self.wakeup.drain() }
         try interrupt.check()
     }

@@ -49,15 +49,28 @@ public struct Worker: Sendable {
         case .tls(let fingerprint):
             tlsClient = try PinnedTLSClient(pinning: fingerprint)
         }
-        let channel = try await ClientBootstrap(group: eventLoopGroup)
-            .connectTimeout(.milliseconds(Int64(configuration.connectTimeoutSeconds * 1000)))
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .connect(host: configuration.coordinatorHost, port: configuration.coordinatorPort) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try tlsClient?.addHandler(to: channel)
-                    return try channel.wrapForWireProtocol(maximumFrameBytes: configuration.maximumFrameBytes)
-                }
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<WireMessage, WireMessage>> = {
+            channel in
+            channel.eventLoop.makeCompletedFuture {
+                try tlsClient?.addHandler(to: channel)
+                return try channel.wrapForWireProtocol(maximumFrameBytes: configuration.maximumFrameBytes)
             }
+        }
+        let channel: NIOAsyncChannel<WireMessage, WireMessage>
+        if configuration.overStandardIO {
+            let (input, output) = try StandardIOConnection.detach()
+            channel = try await NIOPipeBootstrap(group: eventLoopGroup)
+                .takingOwnershipOfDescriptors(input: input, output: output, channelInitializer: initializer)
+        } else {
+            channel = try await ClientBootstrap(group: eventLoopGroup)
+                .connectTimeout(.milliseconds(Int64(configuration.connectTimeoutSeconds * 1000)))
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .connect(
+                    host: configuration.coordinatorHost,
+                    port: configuration.coordinatorPort,
+                    channelInitializer: initializer
+                )
+        }
         return try await channel.executeThenClose { inbound, outbound in
             var messages = inbound.makeAsyncIterator()
             let hello = Hello(

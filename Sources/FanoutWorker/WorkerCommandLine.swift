@@ -15,10 +15,12 @@ import Darwin
 ///
 /// ```
 /// fanout-worker --connect HOST:PORT [--slots N|auto] [--id ID] [--max-frame-bytes N] [--connect-timeout S]
+/// fanout-worker --stdio [--slots N|auto] [--id ID] …
 /// ```
 /// The run secret is the first line of standard input and the channel security (`tls <sha256 hex>` or `plain`) the
 /// second. When standard input closes afterwards (the coordinator or the SSH session is gone) the worker exits, as
-/// it does when its TCP connection closes.
+/// it does when its TCP connection closes. With `--stdio` (`transport: ssh-tunnel`) the protocol itself follows
+/// those two lines on standard input and output.
 public enum WorkerCommandLine {
     /// The flag that turns a program embedding a worker into a worker. Coordinators add it for custom executables.
     public static let embeddedWorkerFlag = "--fanout-worker"
@@ -40,6 +42,7 @@ public enum WorkerCommandLine {
     static let usage = """
         USAGE: fanout-worker --connect HOST:PORT [--slots N|auto] [--id ID] [--host-label NAME] [--max-frame-bytes N]
                            [--connect-timeout S]
+               fanout-worker --stdio [same options but --connect]
 
         Runs Fanout tasks for a coordinator. Normally started by `fanout run`, locally or over SSH.
         Standard input carries two lines from the coordinator:
@@ -52,6 +55,9 @@ public enum WorkerCommandLine {
 
         OPTIONS:
           --connect HOST:PORT    the coordinator's address
+          --stdio                speak the protocol on standard input and output, after the two lines
+                                 (transport: ssh-tunnel: the SSH channel carries it); standard input and output
+                                 are then moved away, so what jobs print goes to standard error
           --slots N|auto         tasks run at once (default: auto = this host's cores)
           --id ID                the id the coordinator assigned (shown in results)
           --host-label NAME      the host name to report (default: this host's name)
@@ -83,6 +89,7 @@ public enum WorkerCommandLine {
         var hostLabel: String?
         var maximumFrameBytes = ProtocolConstants.defaultMaximumFrameBytes
         var connectTimeout = 10.0
+        var overStandardIO = false
         var remaining = arguments[...]
         func fail(_ message: String) -> ExitStatus {
             Self.printError("fanout-worker: \(message)\n\n\(Self.usage)")
@@ -93,6 +100,8 @@ public enum WorkerCommandLine {
             case "-h", "--help":
                 print(Self.usage)
                 return .shutdown
+            case "--stdio":
+                overStandardIO = true
             case "--version":
                 print(
                     "fanout-worker protocol \(ProtocolConstants.version) sha256 \(BinaryDigest.ofCurrentExecutable())"
@@ -134,7 +143,10 @@ public enum WorkerCommandLine {
                 return fail("unknown argument '\(argument)'")
             }
         }
-        guard let host, let port else { return fail("--connect HOST:PORT is required") }
+        if overStandardIO, host != nil { return fail("--stdio and --connect exclude each other") }
+        guard overStandardIO || (host != nil && port != nil) else {
+            return fail("--connect HOST:PORT (or --stdio) is required")
+        }
         guard let line = Self.readLineFromStandardInput(), let secret = RunSecret(hexEncoded: line) else {
             Self.printError(
                 "fanout-worker: expected the run secret (hex, at least 16 bytes) on the first line of stdin"
@@ -156,10 +168,11 @@ public enum WorkerCommandLine {
             Self.printError("fanout-worker: malformed second line of stdin (channel security): \(error.message)")
             return .usage
         }
-        Self.exitWhenStandardInputCloses()
-        let configuration = WorkerConfiguration(
-            coordinatorHost: host,
-            coordinatorPort: port,
+        // Over standard I/O the connection itself ends when standard input does.
+        if !overStandardIO { Self.exitWhenStandardInputCloses() }
+        var configuration = WorkerConfiguration(
+            coordinatorHost: host ?? "",
+            coordinatorPort: port ?? 0,
             secret: secret,
             channelSecurity: channelSecurity,
             slots: slots,
@@ -169,6 +182,8 @@ public enum WorkerCommandLine {
             maximumFrameBytes: maximumFrameBytes,
             connectTimeoutSeconds: connectTimeout
         )
+        configuration.overStandardIO = overStandardIO
+        let peer = overStandardIO ? "over standard input and output" : "at \(host ?? ""):\(port ?? 0)"
         do {
             switch try await Worker(configuration: configuration).run() {
             case .shutdown:
@@ -186,7 +201,7 @@ public enum WorkerCommandLine {
                 return .taskTimedOut
             }
         } catch {
-            Self.printError("fanout-worker \(workerID): cannot join coordinator at \(host):\(port): \(error)")
+            Self.printError("fanout-worker \(workerID): cannot join coordinator \(peer): \(error)")
             return .handshakeFailed
         }
     }

@@ -27,6 +27,11 @@ public struct WorkerConfiguration: Sendable {
     public var maximumFrameBytes: Int
     /// Seconds allowed for the TCP connect and the handshake together.
     public var connectTimeoutSeconds: Double
+    /// Speak the protocol on standard input and output instead of dialling ``coordinatorHost``
+    /// (`transport: ssh-tunnel`: the worker's SSH channel carries the connection and the coordinator relays it).
+    /// Standard input and output must then be pipes or sockets; the worker moves them out of the way first, so
+    /// nothing a job prints can reach the protocol stream.
+    public var overStandardIO: Bool = false
 
     /// Creates a configuration.
     public init(

@@ -75,6 +75,12 @@ struct ClusterConfigurationTests {
         #expect(try ClusterConfiguration.parse("transport: plain\n", path: "c.yaml").transport == .plain)
         #expect(try ClusterConfiguration.parse("transport: 'plain'\n", path: "c.yaml").transport == .plain)
         #expect(try ClusterConfiguration.parse("transport:\n", path: "c.yaml").transport == .tls)
+        #expect(try ClusterConfiguration.parse("transport: ssh-tunnel\n", path: "c.yaml").transport == .sshTunnel)
+        let tunnel = try ClusterConfiguration.parse(
+            "transport: ssh-tunnel\ncoordinator:\n  listen: '[::1]:7000'\n",
+            path: "c.yaml"
+        )
+        #expect(tunnel.transport == .sshTunnel)
     }
 
     @Test func fullExampleParsesEveryField() throws {

@@ -29,22 +29,35 @@ struct MalformedConfigurationTests {
         MalformedCase(
             "unknown transport",
             "local:\n  workers: 1\ntransport: bogus\n",
-            "cluster.yaml:3:12: field 'transport': expected 'tls' or 'plain', got 'bogus'"
+            "cluster.yaml:3:12: field 'transport': expected 'tls', 'plain', 'ssh-tunnel', got 'bogus'"
         ),
         MalformedCase(
-            "transport not built yet",
-            "transport: ssh-tunnel\n",
-            "cluster.yaml:1:12: field 'transport': 'ssh-tunnel' is not supported yet; use 'tls' or 'plain'"
+            "ssh-tunnel with a listener on every interface",
+            "transport: ssh-tunnel\ncoordinator:\n  listen: 0.0.0.0:0\n",
+            "cluster.yaml:3:11: field 'coordinator.listen': is '0.0.0.0:0' but transport is 'ssh-tunnel': remote "
+                + "workers come through their SSH sessions and the listener speaks plain TCP, so it must listen on "
+                + "loopback (127.0.0.1:0, the default); use transport 'tls' to let workers dial in over the network"
+        ),
+        MalformedCase(
+            "ssh-tunnel with an advertised address",
+            "coordinator:\n  advertise: 10.0.0.5\ntransport: ssh-tunnel\n",
+            "cluster.yaml:2:14: field 'coordinator.advertise': has no effect with transport 'ssh-tunnel' (workers do "
+                + "not dial the coordinator); remove it"
+        ),
+        MalformedCase(
+            "transport spelled with an underscore",
+            "transport: ssh_tunnel\n",
+            "cluster.yaml:1:12: field 'transport': expected 'tls', 'plain', 'ssh-tunnel', got 'ssh_tunnel'"
         ),
         MalformedCase(
             "transport in upper case",
             "transport: TLS\n",
-            "cluster.yaml:1:12: field 'transport': expected 'tls' or 'plain', got 'TLS'"
+            "cluster.yaml:1:12: field 'transport': expected 'tls', 'plain', 'ssh-tunnel', got 'TLS'"
         ),
         MalformedCase(
             "transport given a mapping",
             "transport:\n  mode: tls\n",
-            "cluster.yaml:2:3: field 'transport': expected 'tls' or 'plain', got a mapping"
+            "cluster.yaml:2:3: field 'transport': expected 'tls', 'plain', 'ssh-tunnel', got a mapping"
         ),
         MalformedCase(
             "transport misspelt",

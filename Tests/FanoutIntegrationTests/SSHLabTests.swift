@@ -200,16 +200,18 @@ extension IntegrationSuite {
         )
     }
 
-    /// Runs 10^4 sleep tasks of 2 ms on the lab, calls `disrupt` once the first result is out, and returns the exit
+    /// Runs 10^4 sleep tasks of 2 ms on the lab (or on `cluster`), calls `disrupt` once the first result is out, and returns the exit
     /// status, the jsonl rows and stderr.
-    private static func sleepRun(
+    static func sleepRun(
         on lab: LabEnvironment,
+        cluster: String? = nil,
         disrupt: () throws -> Void
     ) throws -> (status: Int32, rows: [[String: Any]], standardError: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
         process.arguments = [
-            "run", "sleep", "--tasks", "10000", "--milliseconds", "2", "--cluster", lab.cluster, "--format", "jsonl",
+            "run", "sleep", "--tasks", "10000", "--milliseconds", "2", "--cluster", cluster ?? lab.cluster,
+            "--format", "jsonl",
             "--wait-for-workers",
         ]
         process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
@@ -272,6 +274,8 @@ extension IntegrationSuite {
         for retry in retries {
             #expect(retry["host"] as? String != lab.hosts[1], "a retry ran again on the host that died")
         }
+        // The killed worker is replaced on its host (sshd survived), under a new id.
+        #expect(run.standardError.contains("starting \(lab.hosts[1])-1.2"), "\(run.standardError)")
     }
 }
 

@@ -292,3 +292,19 @@ extension IntegrationSuite {
         }
     }
 }
+
+extension IntegrationSuite {
+    @Test("the worker refuses --stdio together with --connect, and --help explains --stdio")
+    func standardIOModeArguments() throws {
+        let worker = try Self.product("fanout-worker")
+        let output = try ProcessHarness.run(worker, ["--stdio", "--connect", "127.0.0.1:9"])
+        #expect(output.status == 2)
+        #expect(output.standardError.contains("--stdio and --connect exclude each other"), "\(output.standardError)")
+        let missing = try ProcessHarness.run(worker, ["--slots", "1"])
+        #expect(missing.status == 2)
+        #expect(missing.standardError.contains("--connect HOST:PORT (or --stdio) is required"))
+        let help = try ProcessHarness.run(worker, ["--help"])
+        #expect(help.status == 0)
+        #expect(help.standardOutput.contains("--stdio"))
+    }
+}

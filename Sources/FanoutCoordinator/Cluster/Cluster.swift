@@ -49,6 +49,7 @@ public final class Cluster: Sendable {
         let logger = options.logger
         let configuration = options.configuration
         let secret = RunSecret.random()
+        // ssh-tunnel: SSH encrypts the remote hops and the listener is on loopback (the configuration insists).
         let identity = configuration.transport == .tls ? try EphemeralTLSIdentity.make() : nil
         let channelSecurity = identity.map { ChannelSecurity.tls(pinnedFingerprint: $0.fingerprint) } ?? .plain
         let (listenHost, listenPort) = Self.split(configuration.coordinator.listen, defaultPort: 0)
@@ -58,28 +59,30 @@ public final class Cluster: Sendable {
         let scheduler = Scheduler(settings: options.schedulerSettings, logger: logger)
         let remoteHosts = RemoteHost.all(in: configuration)
         if !remoteHosts.isEmpty {
-            if ["127.0.0.1", "localhost", "::1"].contains(listenHost), configuration.coordinator.advertise == nil {
+            if ["127.0.0.1", "localhost", "::1"].contains(listenHost), configuration.coordinator.advertise == nil,
+                configuration.transport != .sshTunnel
+            {
                 throw ClusterError(
                     .listenFailed,
                     "coordinator.listen is \(configuration.coordinator.listen) but hosts are configured: remote "
                         + "workers could not connect back; listen on an address they can reach (e.g. 0.0.0.0:0) "
-                        + "or set coordinator.advertise"
+                        + "or set coordinator.advertise, or use transport: ssh-tunnel"
                 )
             }
             let binary = try WorkerBinary.locate(configured: configuration.ssh.workerBinary)
             expectedDigests.insert(binary.digest)
             let statistics = scheduler.statistics
-            launchers.append(
-                SSHLauncher(
-                    hosts: remoteHosts,
-                    binary: binary,
-                    maxParallel: configuration.ssh.maxParallel,
-                    requireAllHosts: configuration.ssh.requireAllHosts,
-                    logger: logger,
-                    reports: { statistics.record($0) },
-                    progress: options.uploadProgress
-                )
+            var sshLauncher = SSHLauncher(
+                hosts: remoteHosts,
+                binary: binary,
+                maxParallel: configuration.ssh.maxParallel,
+                requireAllHosts: configuration.ssh.requireAllHosts,
+                logger: logger,
+                reports: { statistics.record($0) },
+                progress: options.uploadProgress
             )
+            sshLauncher.tunnel = configuration.transport == .sshTunnel
+            launchers.append(sshLauncher)
         }
         if localCount > 0 {
             expectedDigests.insert(try Self.digest(of: options.workerExecutable))

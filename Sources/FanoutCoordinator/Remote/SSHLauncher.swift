@@ -9,7 +9,12 @@ import Logging
 ///
 /// A remote worker exits when its SSH channel closes (its standard input ends) or its TCP connection to the
 /// coordinator closes, so no worker outlives the run. A host that fails a check is reported with the reason, and
-/// the run goes on with the others (unless `ssh.require_all_hosts`).
+/// the run goes on with the others (unless `ssh.require_all_hosts`). A worker that dies mid-run (killed, crashed,
+/// its connection lost, or exited to stop a task past `scheduling.task_timeout`) is replaced on the same host under
+/// a new id (`h1-2` by `h1-2.2`), at most ``maximumRestarts`` times; one that cannot even start is not.
+///
+/// With `transport: ssh-tunnel` (``tunnel``) the worker does not dial the coordinator: it runs with `--stdio` and
+/// speaks the protocol on its SSH channel, which the launcher relays to the coordinator's listener on loopback.
 public struct SSHLauncher: WorkerLauncher {
     /// The hosts.
     public var hosts: [RemoteHost]
@@ -25,6 +30,12 @@ public struct SSHLauncher: WorkerLauncher {
     public var progress: @Sendable (String, Int64, Int64) -> Void
     /// Where remote workers' stderr and launch problems are logged.
     public var logger: Logger
+    /// Carry each worker's connection inside its SSH session (`transport: ssh-tunnel`) instead of letting it dial
+    /// the coordinator.
+    public var tunnel = false
+    /// How many times one worker is replaced after it died, so a task that keeps killing workers, or a host that
+    /// keeps killing them, cannot make a crash loop.
+    public var maximumRestarts = 5
 
     /// Creates a launcher.
     public init(
@@ -90,18 +101,42 @@ public struct SSHLauncher: WorkerLauncher {
         await withDiscardingTaskGroup { group in
             for id in ids {
                 group.addTask {
-                    let reason = await self.runWorker(
-                        id: id,
-                        host: host,
-                        cores: cores,
-                        count: count,
-                        limiter: limiter,
-                        context: context
-                    )
-                    context.ended(id, reason)
+                    var current = id
+                    var restarts = 0
+                    while true {
+                        let (reason, died) = await self.runWorker(
+                            id: current,
+                            host: host,
+                            cores: cores,
+                            count: count,
+                            limiter: limiter,
+                            context: context
+                        )
+                        guard died, restarts < self.maximumRestarts, !context.isClosing(), !Task.isCancelled else {
+                            context.ended(current, reason)
+                            return
+                        }
+                        // Announced before the old one's gate closes, so the scheduler never sees zero workers
+                        // coming while the replacement connects.
+                        restarts += 1
+                        let replacement = "\(id).\(restarts + 1)"
+                        self.logger.warning("worker \(current) died (\(reason)); starting \(replacement)")
+                        context.announce(replacement)
+                        context.ended(current, reason)
+                        current = replacement
+                    }
                 }
             }
         }
+    }
+
+    /// Whether a worker that ended this way died mid-run (and is worth replacing) rather than stopping as told,
+    /// being refused, or failing to start.
+    static func died(exitStatus: Int32?, exitSignal: String?) -> Bool {
+        if exitSignal != nil { return true }
+        guard let exitStatus else { return true }
+        // 0: told to shut down; 2: bad arguments; 4: handshake refused. Replacing those would only repeat them.
+        return ![0, 2, 4].contains(exitStatus)
     }
 
     private func runWorker(
@@ -111,41 +146,61 @@ public struct SSHLauncher: WorkerLauncher {
         count: Int,
         limiter: ConnectionLimiter,
         context: LaunchContext
-    ) async -> String {
+    ) async -> (reason: String, died: Bool) {
         let slots: Int
         switch host.slots {
         case .auto: slots = max(1, cores / max(count, 1))
         case .count(let value): slots = value
         }
-        let command = [
-            "exec", "./\(self.binary.remotePath)",
-            "--connect", "\(context.coordinatorHost):\(context.coordinatorPort)",
+        let connection =
+            self.tunnel ? ["--stdio"] : ["--connect", "\(context.coordinatorHost):\(context.coordinatorPort)"]
+        let command = (["exec", "./\(self.binary.remotePath)"] + connection + [
             "--slots", "\(slots)",
             "--id", id,
             "--host-label", host.label,
             "--max-frame-bytes", "\(context.maximumFrameBytes)",
-        ].joined(separator: " ")
+        ]).joined(separator: " ")
         let launchLines = context.standardInputLines
         let logger = self.logger
+        let tunnel = self.tunnel
         var permitHeld = true
+        var started = false
         await limiter.acquire()
         do {
             let result = try await SSHSession.withSession(host.target) { session in
                 // Authenticated: the connection no longer counts against MaxStartups.
                 limiter.release()
                 permitHeld = false
-                return try await session.runStreaming(command, standardInput: launchLines) { line in
-                    logger.warning("[\(id)] \(line)")
+                started = true
+                let onLine: @Sendable (String) -> Void = { line in logger.warning("[\(id)] \(line)") }
+                if tunnel {
+                    return try await session.runRelayed(
+                        command,
+                        standardInput: launchLines,
+                        localHost: context.coordinatorHost,
+                        localPort: context.coordinatorPort,
+                        onStandardErrorLine: onLine
+                    )
                 }
+                return try await session.runStreaming(command, standardInput: launchLines, onStandardErrorLine: onLine)
             }
-            return
-                "remote worker exited (status \(result.exitStatus.map(String.init) ?? "none")\(result.exitSignal.map { ", signal \($0)" } ?? ""))"
+            let status = result.exitStatus.map(String.init) ?? "none"
+            let signal = result.exitSignal.map { ", signal \($0)" } ?? ""
+            return (
+                "remote worker exited (status \(status)\(signal))",
+                Self.died(exitStatus: result.exitStatus, exitSignal: result.exitSignal)
+            )
         } catch is CancellationError {
             if permitHeld { limiter.release() }
-            return "stopped"
+            return ("stopped", false)
         } catch {
             if permitHeld { limiter.release() }
-            return "cannot start worker on \(host.label): \(error)"
+            // Lost mid-run (the session broke under a running worker): replace it. A worker that could not even
+            // start is not retried: the host check would fail the same way.
+            if started, let error = error as? SSHError, error.code != .relayFailed {
+                return ("lost the SSH session to \(host.label): \(error)", true)
+            }
+            return ("cannot start worker on \(host.label): \(error)", false)
         }
     }
 }
