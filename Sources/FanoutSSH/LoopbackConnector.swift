@@ -16,7 +16,11 @@ enum LoopbackConnector {
         var addresses: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(name, String(port), &hints, &addresses) == 0, let first = addresses else { return nil }
         defer { freeaddrinfo(first) }
-        let socket = Glibc.socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let socket = Glibc.socket(
+            first.pointee.ai_family,
+            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
+            0
+        )
         guard socket >= 0 else { return nil }
         var one: Int32 = 1
         _ = setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))

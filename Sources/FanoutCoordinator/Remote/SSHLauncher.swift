@@ -154,12 +154,13 @@ public struct SSHLauncher: WorkerLauncher {
         }
         let connection =
             self.tunnel ? ["--stdio"] : ["--connect", "\(context.coordinatorHost):\(context.coordinatorPort)"]
-        let command = (["exec", "./\(self.binary.remotePath)"] + connection + [
-            "--slots", "\(slots)",
-            "--id", id,
-            "--host-label", host.label,
-            "--max-frame-bytes", "\(context.maximumFrameBytes)",
-        ]).joined(separator: " ")
+        let command =
+            (["exec", "./\(self.binary.remotePath)"] + connection + [
+                "--slots", "\(slots)",
+                "--id", id,
+                "--host-label", host.label,
+                "--max-frame-bytes", "\(context.maximumFrameBytes)",
+            ]).joined(separator: " ")
         let launchLines = context.standardInputLines
         let logger = self.logger
         let tunnel = self.tunnel
