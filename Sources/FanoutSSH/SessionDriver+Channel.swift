@@ -48,9 +48,11 @@ extension SessionDriver {
         _ = try? self.retrying(until: deadline, interrupt: uninterruptible, onTimeout: onTimeout) {
             libssh2_channel_close(channel)
         }
-        _ = try? self.retrying(until: deadline, interrupt: uninterruptible, onTimeout: onTimeout) {
+        let freed = try? self.retrying(until: deadline, interrupt: uninterruptible, onTimeout: onTimeout) {
             libssh2_channel_free(channel)
         }
+        // The server did not confirm within the limit: it is unreachable, and teardown need not wait for it again.
+        if freed == nil { self.peerUnresponsive = true }
     }
 
     /// The exit status and signal the server reported for a closed channel.

@@ -136,7 +136,10 @@ extension SessionDriver {
             }
             if !drained {
                 do {
-                    try self.waitForSocket(until: deadline, interrupt: quiet, onTimeout: onTimeout)
+                    // Cancellable: a cluster shutting down does not wait for a host that stopped answering.
+                    try self.waitForSocket(until: deadline, interrupt: interrupt, onTimeout: onTimeout)
+                } catch is CancellationError {
+                    throw CancellationError()
                 } catch {
                     return (nil, nil)
                 }
@@ -154,5 +157,5 @@ extension SessionDriver {
     }
 
     /// How long a relayed command may take to exit once its stream ended, before the channel is simply closed.
-    static let relayCloseTimeout: Duration = .seconds(3)
+    static let relayCloseTimeout: Duration = .seconds(2)
 }

@@ -15,6 +15,9 @@ final class SessionDriver: @unchecked Sendable {
     let wakeup: WakeupPipe
     /// Keepalives are sent from the wait loop only once authenticated: before that there is nobody to ping.
     var keepaliveEnabled = false
+    /// Set when the server stopped answering (a channel could not be closed in time): teardown then drops the
+    /// connection instead of waiting `teardownTimeout` again for a goodbye nobody will read.
+    var peerUnresponsive = false
 
     private init(target: SSHTarget, session: OpaquePointer, socket: Int32, wakeup: WakeupPipe) {
         self.target = target
@@ -48,6 +51,7 @@ final class SessionDriver: @unchecked Sendable {
         // teardown needs; the poll loop would only add cancellation, which teardown must not honour.
         libssh2_session_set_timeout(self.session, Int(PollTimeout.milliseconds(Self.teardownTimeout)))
         libssh2_session_set_blocking(self.session, 1)
+        if self.peerUnresponsive { Glibc.shutdown(self.socket, Int32(SHUT_RDWR)) }
         _ = fanout_libssh2_session_disconnect(self.session, "fanout: done")
         _ = libssh2_session_free(self.session)
         close(self.socket)

@@ -172,18 +172,30 @@ public final class Cluster: Sendable {
             // after that is torn down by its launcher when the group is cancelled.
             closing.withLockedValue { $0 = true }
             scheduler.post(.shutdownWorkers)
-            await Self.waitForEnd(of: launchersFinished, atMost: shutdownGrace)
+            await Self.waitForEnd(of: launchersFinished, statistics: scheduler.statistics)
             return try outcome.get()
         }
     }
 
     /// How long workers get to exit by themselves after `shutdown`.
     static let shutdownGrace: Duration = .seconds(3)
+    /// Once no worker is connected any more, how long their processes get to finish exiting before launchers are
+    /// cancelled. A launcher still waiting on a host that went silent (its worker declared dead) does not hold the
+    /// exit for the whole grace period.
+    static let exitAfterDisconnect: Duration = .milliseconds(500)
 
-    private static func waitForEnd(of stream: AsyncStream<Void>, atMost limit: Duration) async {
+    private static func waitForEnd(of stream: AsyncStream<Void>, statistics: ClusterStatistics) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for await _ in stream {} }
-            group.addTask { try? await Task.sleep(for: limit) }
+            group.addTask { try? await Task.sleep(for: shutdownGrace) }
+            group.addTask {
+                // The scheduler counts the shutdown event first; give it a moment to register.
+                try? await Task.sleep(for: .milliseconds(20))
+                while statistics.connectedWorkers > 0 {
+                    guard (try? await Task.sleep(for: .milliseconds(10))) != nil else { return }
+                }
+                try? await Task.sleep(for: exitAfterDisconnect)
+            }
             await group.next()
             group.cancelAll()
         }

@@ -1,5 +1,6 @@
 import Crypto
 import FanoutProtocol
+import NIOCore
 import NIOSSL
 import SwiftASN1
 import X509
@@ -59,6 +60,9 @@ struct EphemeralTLSIdentity: Sendable {
             )
             // Both ends are this program, so there is no older peer to wait for.
             configuration.minimumTLSVersion = .tlsv13
+            // A healthy worker answers close_notify at once; a dead one (its host cut off) never does, and waiting
+            // NIO's default 5 s for it would hold the coordinator's exit after the run has finished.
+            configuration.shutdownTimeout = .milliseconds(500)
             return EphemeralTLSIdentity(
                 fingerprint: CertificateFingerprint(derEncodedCertificate: der),
                 serverContext: try NIOSSLContext(configuration: configuration)

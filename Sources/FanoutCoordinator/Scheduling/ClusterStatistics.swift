@@ -29,6 +29,7 @@ public final class ClusterStatistics: Sendable {
         var hosts: [String: HostReport] = [:]
         var hostOrder: [String] = []
         var pendingLaunches = 0
+        var connectedWorkers = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -76,6 +77,11 @@ public final class ClusterStatistics: Sendable {
     }
 
     func setPendingLaunches(_ count: Int) { self.state.withLockedValue { $0.pendingLaunches = count } }
+
+    func setConnectedWorkers(_ count: Int) { self.state.withLockedValue { $0.connectedWorkers = count } }
+
+    /// Workers connected right now (joined and not yet gone).
+    public var connectedWorkers: Int { self.state.withLockedValue { $0.connectedWorkers } }
 
     /// Workers being started that have neither joined nor failed yet.
     public var pendingLaunches: Int { self.state.withLockedValue { $0.pendingLaunches } }

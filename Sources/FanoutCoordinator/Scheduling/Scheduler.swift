@@ -35,6 +35,7 @@ final class Scheduler: Sendable {
             state.handle(event)
             state.dispatch()
             self.statistics.setPendingLaunches(state.launchesPending.count)
+            self.statistics.setConnectedWorkers(state.workers.count)
             // While events keep arriving, `next()` never suspends; yield now and then so that the connection tasks
             // sharing the cooperative pool (handshakes of joining workers, result readers) are not starved.
             handled &+= 1
