@@ -3,9 +3,12 @@
 # 3 hosts (1 worker each, 2 slots) with `transport: tls` (the default), `transport: plain` and
 # `transport: ssh-tunnel` (every worker's connection inside its SSH session, the coordinator on loopback), release
 # build, interleaved rounds (the order rotates each round) so machine noise spreads over all three. Reports median
-# tasks/s overall and from the moment every worker was ready, and per-round ratios against plain.
+# tasks/s overall and from the moment every worker was ready, per-round ratios against plain, and the coordinator
+# process's CPU time per run (user + system: with ssh-tunnel it also decrypts and relays every byte; the hosts'
+# sshd, which does the other end, runs outside the coordinator and is not counted).
 # Needs root (the lab). Usage: bash benchmarks/tunnel-cost.sh [ROUNDS] [TASKS]   (default 5 rounds, 100000 tasks)
 set -euo pipefail
+TIMEFORMAT='%U %S'
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
 tasks="${2:-100000}"
@@ -24,18 +27,20 @@ done
 
 overall_rate() { sed -nE 's/.*tasks done.*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }
 ready_rate() { sed -nE 's/^after every worker was ready: .*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }
+cpu_seconds() { awk '{ printf "%.3f\n", $1 + $2 }' "$1"; }
 orders=("tls plain ssh-tunnel" "plain ssh-tunnel tls" "ssh-tunnel tls plain")
 for round in $(seq 1 "$rounds"); do
     order="${orders[$(((round - 1) % 3))]}"
     echo "round $round/$rounds ($order)" >&2
     for transport in $order; do
-        "$fanout" run noop --tasks "$tasks" --cluster "$transport.yaml" --wait-for-workers --summary-only \
-            >"$transport.$round" 2>&1 || { cat "$transport.$round" >&2; exit 1; }
+        { time "$fanout" run noop --tasks "$tasks" --cluster "$transport.yaml" --wait-for-workers --summary-only \
+            >"$transport.$round" 2>&1 || { cat "$transport.$round" >&2; exit 1; }; } 2>"cpu-$transport.$round"
         grep -q "tasks done" "$transport.$round" || { cat "$transport.$round" >&2; exit 1; }
     done
     line="  "
     for transport in tls plain ssh-tunnel; do
-        line+="$transport $(overall_rate "$transport.$round") ($(ready_rate "$transport.$round") ready); "
+        line+="$transport $(overall_rate "$transport.$round") ($(ready_rate "$transport.$round") ready,"
+        line+=" CPU $(cpu_seconds "cpu-$transport.$round") s); "
     done
     echo "$line" >&2
     for transport in tls ssh-tunnel; do
@@ -50,7 +55,8 @@ echo "== Fanout transport cost on the 3-host SSH lab: $tasks no-op tasks, 1 work
 for transport in tls plain ssh-tunnel; do
     echo "$transport: $(for f in "$transport".*; do overall_rate "$f"; done | median) tasks/s overall," \
         "$(for f in "$transport".*; do ready_rate "$f"; done | median) tasks/s once every worker was ready" \
-        "($(for f in "$transport".*; do ready_rate "$f"; done | range))"
+        "($(for f in "$transport".*; do ready_rate "$f"; done | range)); coordinator CPU" \
+        "$(for f in cpu-"$transport".*; do cpu_seconds "$f"; done | median) s per run"
 done
 for transport in tls ssh-tunnel; do
     echo "$transport/plain (ready rates, per round): median $(median <"ratio-$transport")" \
