@@ -169,6 +169,8 @@ public enum WorkerCommandLine {
             maximumFrameBytes: maximumFrameBytes,
             connectTimeoutSeconds: connectTimeout
         )
+        // However the session ends, the programs `exec` jobs started end with it.
+        defer { ExecProcessGroups.killAll() }
         do {
             switch try await Worker(configuration: configuration).run() {
             case .shutdown:
@@ -228,6 +230,7 @@ public enum WorkerCommandLine {
                 if count <= 0 { break }
             }
             Self.printError("fanout-worker: standard input closed (coordinator gone); exiting")
+            ExecProcessGroups.killAll()
             exit(ExitStatus.connectionLost.rawValue)
         }
     }
