@@ -12,7 +12,7 @@ extension IntegrationSuite {
 
     static let tortureInputs = [
         "a b", "it's", "\"double\"", "$(touch pwned)", "`touch pwned`", "line\nbreak", "tab\there", "Grüße ✓ 日本",
-        "", "*", "~", "-n", "--help", "\\", "; exit 3", "{}", "{%}", ":::",
+        "", "*", "~", "-n", "--help", "\\", "; exit 3", "{}", "{%}", "{#}",
     ]
 
     static func hex(_ text: String) -> String {
