@@ -33,7 +33,10 @@ extension IntegrationSuite {
         #expect(Set(lines.map(String.init)) == Set(inputs.enumerated().map { "\($0.offset + 1) \($0.element)" }))
         let hosts = try Self.jobLogHosts(directory + "/jobs.tsv")
         #expect(hosts.count == 1000)
-        #expect(Set(hosts.values) == Set(lab.hosts), "jobs per host: \(Dictionary(grouping: hosts.values, by: { $0 }).mapValues(\.count))")
+        #expect(
+            Set(hosts.values) == Set(lab.hosts),
+            "jobs per host: \(Dictionary(grouping: hosts.values, by: { $0 }).mapValues(\.count))"
+        )
 
         let torture = try Self.execute(
             ["--cluster", lab.cluster, "--keep-order", "--", "/bin/sh", "-c", Self.hexScript, "hex", "{}", ":::"]
@@ -61,8 +64,10 @@ extension IntegrationSuite {
             "if [ \"$(id -un)\" = fanout-h1 ]; then mkdir -p ~/exec-failed; touch ~/exec-failed/$1; exit 1; fi; "
             + "echo ok-$1"
         let retried = try Self.execute(
-            ["--cluster", lab.cluster, "--retries", "2", "--joblog", "retry.tsv", "--", "/bin/sh", "-c", script, "r",
-             ":::"] + (1...60).map(String.init),
+            [
+                "--cluster", lab.cluster, "--retries", "2", "--joblog", "retry.tsv", "--", "/bin/sh", "-c", script, "r",
+                ":::",
+            ] + (1...60).map(String.init),
             in: directory
         )
         #expect(retried.status == 0, "\(retried.standardError)")
@@ -82,8 +87,10 @@ extension IntegrationSuite {
         }
         try Data("base-".utf8).write(to: URL(fileURLWithPath: directory + "/base.txt"))
         let staged = try Self.execute(
-            ["--cluster", lab.cluster, "--transfer", "--basefile", "base.txt", "--return", "{/.}.out", "--cleanup",
-             "--", "/bin/sh", "-c", "cat base.txt \"$1\" > \"$2\"", "stage", "{}", "{/.}.out", ":::"]
+            [
+                "--cluster", lab.cluster, "--transfer", "--basefile", "base.txt", "--return", "{/.}.out", "--cleanup",
+                "--", "/bin/sh", "-c", "cat base.txt \"$1\" > \"$2\"", "stage", "{}", "{/.}.out", ":::",
+            ]
                 + originals.keys.sorted().map { "in/\($0).bin" },
             in: directory
         )

@@ -41,7 +41,10 @@ extension IntegrationSuite {
         #expect(Set(lines.map(String.init)) == Set(inputs.map { "out " + $0 }))
         #expect(unordered.standardError.isEmpty, "\(unordered.standardError)")
 
-        let ordered = try Self.execute(["-j", "4", "--keep-order", "--", "echo", "{#}", "{}"] + [":::"] + inputs, in: directory)
+        let ordered = try Self.execute(
+            ["-j", "4", "--keep-order", "--", "echo", "{#}", "{}"] + [":::"] + inputs,
+            in: directory
+        )
         #expect(ordered.status == 0, "\(ordered.standardError)")
         #expect(ordered.standardOutput == inputs.enumerated().map { "\($0.offset + 1) \($0.element)\n" }.joined())
     }
@@ -96,14 +99,19 @@ extension IntegrationSuite {
         #expect(read("results/3/signal") == "\(SIGTERM)\n")
         let log = try #require(read("jobs.tsv")).split(separator: "\n").map { $0.split(separator: "\t") }
         #expect(log.count == 4)
-        #expect(log[0] == ["Seq", "Host", "Starttime", "JobRuntime", "Send", "Receive", "Exitval", "Signal", "Command"])
+        #expect(
+            log[0] == ["Seq", "Host", "Starttime", "JobRuntime", "Send", "Receive", "Exitval", "Signal", "Command"]
+        )
         let bySequence = Dictionary(uniqueKeysWithValues: log.dropFirst().map { (String($0[0]), $0) })
         #expect(bySequence["1"]?[6] == "0")
         #expect(bySequence["2"]?[6] == "3")
         #expect(bySequence["3"]?[7] == "\(SIGTERM)")
         #expect(Double(bySequence["3"]?[3] ?? "") ?? 0 >= 1.9)
 
-        let shell = try Self.execute(["--shell", "--", "printf '%s|' {} | wc -c"] + [":::", "a b", "it's"], in: directory)
+        let shell = try Self.execute(
+            ["--shell", "--", "printf '%s|' {} | wc -c"] + [":::", "a b", "it's"],
+            in: directory
+        )
         #expect(shell.status == 0, "\(shell.standardError)")
         #expect(Set(shell.standardOutput.split(separator: "\n")) == ["4", "5"])
     }
@@ -120,8 +128,10 @@ extension IntegrationSuite {
             try bytes.write(to: URL(fileURLWithPath: directory + "/in/f\(index).bin"))
         }
         let run = try Self.execute(
-            ["--transfer", "--return", "out/{/.}.copy", "--cleanup", "--", "/bin/sh", "-c",
-             "mkdir -p out && cp \"$1\" \"out/$2.copy\"", "copy", "{}", "{/.}", ":::"]
+            [
+                "--transfer", "--return", "out/{/.}.copy", "--cleanup", "--", "/bin/sh", "-c",
+                "mkdir -p out && cp \"$1\" \"out/$2.copy\"", "copy", "{}", "{/.}", ":::",
+            ]
                 + originals.keys.sorted(),
             in: directory
         )
@@ -134,9 +144,11 @@ extension IntegrationSuite {
 
         // Fails the first time (no marker yet), succeeds the second.
         let retried = try Self.execute(
-            ["--retries", "2", "--", "/bin/sh", "-c",
-             "if [ -e marker-$1 ]; then echo second-$1; else touch marker-$1; echo first >&2; exit 1; fi", "r",
-             ":::", "a", "b"],
+            [
+                "--retries", "2", "--", "/bin/sh", "-c",
+                "if [ -e marker-$1 ]; then echo second-$1; else touch marker-$1; echo first >&2; exit 1; fi", "r",
+                ":::", "a", "b",
+            ],
             in: directory
         )
         #expect(retried.status == 0, "\(retried.standardError)")
@@ -148,7 +160,8 @@ extension IntegrationSuite {
         let directory = try Self.scratchDirectory("resume")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let log = directory + "/jobs.tsv"
-        let arguments = ["exec", "-j", "2", "--joblog", log, "--", "/bin/sh", "-c", "sleep 0.02; echo done-$1", "j", ":::"]
+        let arguments =
+            ["exec", "-j", "2", "--joblog", log, "--", "/bin/sh", "-c", "sleep 0.02; echo done-$1", "j", ":::"]
             + (1...300).map(String.init)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))

@@ -9,7 +9,12 @@ import Testing
         words.map { String(decoding: $0.resolved(slot: slot), as: UTF8.self) }
     }
 
-    private static func expand(_ command: [String], _ inputs: [String], sequence: Int = 1, shell: Bool = false)
+    private static func expand(
+        _ command: [String],
+        _ inputs: [String],
+        sequence: Int = 1,
+        shell: Bool = false
+    )
         -> [String]
     {
         let template = CommandTemplate(command.map(Self.bytes), shell: shell)
@@ -60,7 +65,9 @@ import Testing
     }
 
     @Test func textThatOnlyLooksLikeAPlaceholderStaysLiteral() {
-        #expect(Self.expand(["echo", "{x}", "{0}", "{", "}", "{{}}"], ["v"]) == ["echo", "{x}", "{0}", "{", "}", "{v}"])
+        #expect(
+            Self.expand(["echo", "{x}", "{0}", "{", "}", "{{}}"], ["v"]) == ["echo", "{x}", "{0}", "{", "}", "{v}"]
+        )
     }
 
     @Test(
@@ -73,9 +80,11 @@ import Testing
     }
 
     @Test func shellModeQuotesEveryInput() {
-        #expect(Self.expand(["echo", "{}", "|", "wc", "-c"], ["it's $(x)"], shell: true) == [
-            "sh", "-c", "echo 'it'\\''s $(x)' | wc -c",
-        ])
+        #expect(
+            Self.expand(["echo", "{}", "|", "wc", "-c"], ["it's $(x)"], shell: true) == [
+                "sh", "-c", "echo 'it'\\''s $(x)' | wc -c",
+            ]
+        )
         #expect(Self.expand(["echo"], ["plain", ""], shell: true) == ["sh", "-c", "echo plain ''"])
         #expect(Self.expand(["echo {#} {%}"], ["x"], sequence: 3, shell: true) == ["sh", "-c", "echo 3 7"])
     }

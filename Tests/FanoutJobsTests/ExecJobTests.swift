@@ -90,7 +90,14 @@ import Glibc
                 ExecInput(
                     arguments: Self.words(["/bin/sh", "-c", "cat data/in.bin | sha256sum | cut -c1-64 | tr -d '\\n'"]),
                     sequence: 1,
-                    files: [StagedFile(path: Array("data/in.bin".utf8), digest: Self.sha256(contents), contents: contents, isBasefile: false)],
+                    files: [
+                        StagedFile(
+                            path: Array("data/in.bin".utf8),
+                            digest: Self.sha256(contents),
+                            contents: contents,
+                            isBasefile: false
+                        )
+                    ],
                     returns: []
                 )
             ).standardOutput as [UInt8]?
@@ -102,7 +109,14 @@ import Glibc
                 arguments: Self.words(["/bin/sh", "-c", "cp data/in.bin out.bin && pwd"]),
                 sequence: 2,
                 runID: "test",
-                files: [StagedFile(path: Array("data/in.bin".utf8), digest: Self.sha256(contents), contents: contents, isBasefile: false)],
+                files: [
+                    StagedFile(
+                        path: Array("data/in.bin".utf8),
+                        digest: Self.sha256(contents),
+                        contents: contents,
+                        isBasefile: false
+                    )
+                ],
                 returns: [Array("out.bin".utf8), Array("missing.bin".utf8)],
                 cleanup: true
             )

@@ -181,7 +181,8 @@ public struct CommandTemplate: Sendable, Equatable {
     /// - Returns: The quoted word.
     public static func shellQuoted(_ bytes: [UInt8]) -> [UInt8] {
         let harmless = bytes.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || Array("_./,:@%+=-".utf8).contains(byte)
         }
         if !bytes.isEmpty && harmless { return bytes }

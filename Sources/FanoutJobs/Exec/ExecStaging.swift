@@ -151,7 +151,9 @@ struct ExecStaging {
             if count == 0 { return .success(bytes) }
             bytes += buffer[0..<count]
             if bytes.count > limit {
-                return .failure(Failure(message: "larger than the \(limit) bytes left in the frame (limits.max_frame_bytes)"))
+                return .failure(
+                    Failure(message: "larger than the \(limit) bytes left in the frame (limits.max_frame_bytes)")
+                )
             }
         }
     }

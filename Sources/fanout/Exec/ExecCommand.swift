@@ -113,7 +113,10 @@ struct ExecCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("A file every job needs: kept once per host, linked into each job's directory. Repeatable.", valueName: "file")
+        help: ArgumentHelp(
+            "A file every job needs: kept once per host, linked into each job's directory. Repeatable.",
+            valueName: "file"
+        )
     )
     var basefile: [String] = []
 
@@ -130,7 +133,10 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Remove each job's working directory and transferred files on its host afterwards.")
     var cleanup = false
 
-    @Option(name: .long, help: ArgumentHelp("Stop a job's process group after this many seconds.", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Stop a job's process group after this many seconds.", valueName: "seconds")
+    )
     var timeout: Double?
 
     @Option(
@@ -142,7 +148,10 @@ struct ExecCommand: AsyncParsableCommand {
     )
     var retries: Int = 0
 
-    @Option(name: .long, help: ArgumentHelp("Log every finished job to this TSV file (GNU Parallel's format).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Log every finished job to this TSV file (GNU Parallel's format).", valueName: "file")
+    )
     var joblog: String?
 
     @Flag(name: .long, help: "With --joblog: skip the jobs the log already holds (same inputs, same order).")
@@ -153,7 +162,10 @@ struct ExecCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Pass this environment variable of this shell on to every job. Repeatable.", valueName: "name")
+        help: ArgumentHelp(
+            "Pass this environment variable of this shell on to every job. Repeatable.",
+            valueName: "name"
+        )
     )
     var env: [String] = []
 

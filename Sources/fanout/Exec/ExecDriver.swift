@@ -64,7 +64,9 @@ struct ExecDriver {
             configuration.local.slots = .count(jobs)
         } else if configuration.local.workers == .auto {
             localWorkers = 1
-            configuration.local.slots = .count(configuration.local.slots.resolved(cores: 1) * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            configuration.local.slots = .count(
+                configuration.local.slots.resolved(cores: 1) * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            )
         }
         if let jobs = self.options.jobs {
             for index in configuration.hosts.indices { configuration.hosts[index].slots = .count(jobs) }

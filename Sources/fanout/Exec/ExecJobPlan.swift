@@ -53,7 +53,8 @@ struct ExecJobPlan: Sendable {
         self.jobCount = count
         if self.template.highestSource > sources.count {
             throw Problem(
-                message: "the command uses {\(self.template.highestSource)} but there are only \(sources.count) input sources"
+                message:
+                    "the command uses {\(self.template.highestSource)} but there are only \(sources.count) input sources"
             )
         }
         self.transferFirstInput = options.transfer
@@ -86,7 +87,9 @@ struct ExecJobPlan: Sendable {
         self.basefiles = basefiles
         let basefileBytes = basefiles.reduce(0) { $0 + $1.contents.count }
         if basefileBytes > self.maximumPayloadBytes {
-            throw Problem(message: Self.tooBig("the --basefile files (\(basefileBytes) bytes)", limit: maximumFrameBytes))
+            throw Problem(
+                message: Self.tooBig("the --basefile files (\(basefileBytes) bytes)", limit: maximumFrameBytes)
+            )
         }
         // Every transferred file must exist and fit before the first job starts.
         if self.transferFirstInput || !self.transferTemplates.isEmpty {
@@ -116,7 +119,10 @@ struct ExecJobPlan: Sendable {
     }
 
     /// Whether jobs run in their own working directories.
-    var stages: Bool { self.transferFirstInput || !self.transferTemplates.isEmpty || !self.basefiles.isEmpty || !self.returnTemplates.isEmpty }
+    var stages: Bool {
+        self.transferFirstInput || !self.transferTemplates.isEmpty || !self.basefiles.isEmpty
+            || !self.returnTemplates.isEmpty
+    }
 
     /// The values of job `sequence` (1-based), one per source; the first source varies slowest.
     func inputs(of sequence: Int) -> [[UInt8]] {

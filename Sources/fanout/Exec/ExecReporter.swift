@@ -100,7 +100,8 @@ struct ExecReporter: Sendable {
             let host = result.host.isEmpty ? "" : " on \(result.host)"
             return Verdict(
                 sequence: sequence,
-                failure: "\(reasons.joined(separator: "; "))\(host)\(attempts): \(self.plan.displayLine(of: sequence, slot: output.slot))"
+                failure:
+                    "\(reasons.joined(separator: "; "))\(host)\(attempts): \(self.plan.displayLine(of: sequence, slot: output.slot))"
             )
         case .failure(let failure):
             let line = self.plan.displayLine(of: sequence, slot: nil)
