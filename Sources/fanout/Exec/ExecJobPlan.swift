@@ -106,7 +106,12 @@ struct ExecJobPlan: Sendable {
                 }
                 if total > self.maximumPayloadBytes {
                     throw Problem(
-                        message: Self.tooBig("job \(sequence)'s files (\(total) bytes)", limit: maximumFrameBytes)
+                        message: Self.tooBig(
+                            "job \(sequence)'s files ("
+                                + paths.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
+                                + (basefileBytes > 0 ? " and the base files" : "") + ", \(total) bytes in all)",
+                            limit: maximumFrameBytes
+                        )
                     )
                 }
             }
