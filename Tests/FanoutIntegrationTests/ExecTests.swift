@@ -108,6 +108,12 @@ extension IntegrationSuite {
         #expect(bySequence["3"]?[7] == "\(SIGTERM)")
         #expect(Double(bySequence["3"]?[3] ?? "") ?? 0 >= 1.9)
 
+        let help = try Self.execute(["--help"], in: directory)
+        #expect(help.status == 0)
+        for topic in ["EXAMPLES", "{/.}", "--joblog", "--resume", "--transfer", "PR_SET_PDEATHSIG"] {
+            #expect(help.standardOutput.contains(topic), "--help does not mention \(topic)")
+        }
+
         let shell = try Self.execute(
             ["--shell", "--", "printf '%s|' {} | wc -c"] + [":::", "a b", "it's"],
             in: directory

@@ -46,9 +46,10 @@ struct ExecCommand: AsyncParsableCommand {
 
             ROBUSTNESS: each job runs in its own process group; --timeout stops the group (SIGTERM, then SIGKILL \
             1 s later); a worker that exits kills its jobs' groups, and a SIGKILLed worker's jobs get SIGKILL from \
-            the kernel. --retries runs a failed job again, on another host when there is one. --joblog writes a \
-            GNU Parallel style TSV log (Seq Host Starttime JobRuntime Send Receive Exitval Signal Command) \
-            line by line, so --resume after a crash (even kill -9) runs only the jobs it does not hold.
+            the kernel (PR_SET_PDEATHSIG). --retries runs a failed job again, on another host when there is \
+            one. --joblog writes a GNU Parallel style TSV log (Seq Host Starttime JobRuntime Send Receive \
+            Exitval Signal Command) line by line, so --resume after a crash (even kill -9) runs only the jobs it \
+            does not hold.
 
             EXAMPLES:
               fanout exec -- echo ::: a b c
@@ -78,7 +79,8 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(
         name: [.short, .long],
         help: ArgumentHelp(
-            "Jobs run at once on this machine (default: one per core, or the cluster file's local section).",
+            "Jobs run at once per host, this machine included (default: one per core here; the cluster file's "
+                + "slots on hosts).",
             valueName: "n"
         )
     )
@@ -179,6 +181,10 @@ struct ExecCommand: AsyncParsableCommand {
     var words: [String] = []
 
     func validate() throws {
+        // The command's words are captured as they come, so a bare --help lands among them.
+        if let first = self.words.first, first == "--help" || first == "-h" {
+            throw CleanExit.helpRequest(self)
+        }
         if let jobs, jobs < 1 || jobs > 4096 {
             throw ValidationError("--jobs must be between 1 and 4096, got \(jobs)")
         }
