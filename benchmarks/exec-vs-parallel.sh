@@ -66,4 +66,5 @@ parallel_median=$(median <parallel.rates)
 echo "== fanout exec vs GNU Parallel $(parallel --version | head -1 | awk '{ print $3 }') (--sshlogin, ssh ControlMaster), $jobs echo jobs on the 3 lab hosts ($cores jobs per host), $rounds rounds, $(date -u +%F)"
 echo "fanout exec:  $fanout_median jobs/s median (rounds: $(paste -sd' ' fanout.rates))"
 echo "GNU Parallel: $parallel_median jobs/s median (rounds: $(paste -sd' ' parallel.rates))"
+echo "load average at the end (2 vCPUs, shared): $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ratio (medians): $(awk -v a="$fanout_median" -v b="$parallel_median" 'BEGIN { printf "%.1fx", a / b }')"
