@@ -24,7 +24,8 @@ extension IntegrationSuite {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let inputs = (1...1000).map { "job-\($0)" }
         let run = try Self.execute(
-            ["--cluster", lab.cluster, "--joblog", "jobs.tsv", "--", "echo", "{#}", "{}", ":::"] + inputs,
+            ["--cluster", lab.cluster, "--wait-for-workers", "--joblog", "jobs.tsv", "--", "echo", "{#}", "{}", ":::"]
+                + inputs,
             in: directory
         )
         #expect(run.status == 0, "\(run.standardError)")
@@ -65,7 +66,8 @@ extension IntegrationSuite {
             + "echo ok-$1"
         let retried = try Self.execute(
             [
-                "--cluster", lab.cluster, "--retries", "2", "--joblog", "retry.tsv", "--", "/bin/sh", "-c", script, "r",
+                "--cluster", lab.cluster, "--wait-for-workers", "--retries", "2", "--joblog", "retry.tsv", "--",
+                "/bin/sh", "-c", script, "r",
                 ":::",
             ] + (1...60).map(String.init),
             in: directory

@@ -171,6 +171,12 @@ struct ExecCommand: AsyncParsableCommand {
     )
     var env: [String] = []
 
+    @Flag(
+        name: .long,
+        help: "Hand out the first job only when every worker has started (or failed to), so all take part."
+    )
+    var waitForWorkers = false
+
     @Flag(name: .long, help: "Log worker arrivals and departures.")
     var verbose = false
 

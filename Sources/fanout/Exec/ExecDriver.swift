@@ -84,11 +84,13 @@ struct ExecDriver {
         let sentBytes = NIOLockedValueBox<[Int: Int]>([:])
         let ordered = self.options.keepOrder
         let retries = self.options.retries
+        let waitForWorkers = self.options.waitForWorkers
         let outcome: Result<ExecReporter.Tally, any Error>
         do {
             outcome = .success(
                 try await InterruptibleRun.run { () async throws -> ExecReporter.Tally in
                     try await Cluster.withCluster(clusterOptions) { cluster in
+                        if waitForWorkers { try? await cluster.waitForLaunches(timeout: .seconds(60)) }
                         // Built as the scheduler pulls them, so transferred files are read one job at a time.
                         let inputs = pending.lazy.map { sequence in
                             let (input, sent) = plan.makeInput(sequence: sequence)
