@@ -234,4 +234,34 @@ extension IntegrationSuite {
         for worker in workers { kill(worker, SIGKILL) }
         #expect(ProcessHarness.waitForExit(of: sleepers(), timeout: .seconds(10)) != nil, "jobs outlived their worker")
     }
+
+    @Test("exec: kill -9 of the coordinator: its workers exit and kill their running jobs' process groups")
+    func execJobsDieWithTheCoordinator() throws {
+        let directory = try Self.scratchDirectory("orphans-coordinator")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let marker = "\(Int.random(in: 100_000...999_999)).25"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.product("fanout"))
+        // A shell with a background child: the group kill, not only the kernel's parent-death signal, must end it.
+        process.arguments =
+            ["exec", "-j", "2", "--", "/bin/sh", "-c", "sleep \(marker) & sleep \(marker); wait", "x"]
+            + [":::", "1", "2"]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        func sleepers() -> [Int32] {
+            let output = try? ProcessHarness.run("/usr/bin/pgrep", ["-f", "^sleep \(marker)"])
+            return (output?.standardOutput ?? "").split(separator: "\n").compactMap { Int32($0) }
+                .filter { ProcessHarness.isRunning($0) }
+        }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while sleepers().count < 4, ContinuousClock.now < deadline { usleep(20_000) }
+        let running = sleepers()
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try #require(running.count == 4, "the jobs did not start: \(running)")
+        #expect(ProcessHarness.waitForExit(of: running, timeout: .seconds(10)) != nil, "jobs outlived the coordinator")
+    }
 }
