@@ -38,10 +38,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The Job protocol, the registry and the built-in kernels. Shared by coordinator and worker.
+        // fork + setpgid + PR_SET_PDEATHSIG + exec for `fanout exec`: what posix_spawn cannot do, in a few lines of C.
+        .target(name: "CFanoutSpawn"),
+        // The Job protocol, the registry and the built-in kernels (the `exec` job among them). Shared by
+        // coordinator and worker.
         .target(
             name: "FanoutJobs",
-            dependencies: ["FanoutProtocol"],
+            dependencies: [
+                "FanoutProtocol",
+                "CFanoutSpawn",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         // The worker runtime. Copied to hosts without Swift: no Yams, no libssh2, no X509, no full Foundation.
@@ -107,12 +114,14 @@ let package = Package(
             name: "fanout",
             dependencies: [
                 "FanoutCoordinator",
+                "FanoutProtocol",
                 "FanoutConfiguration",
                 "FanoutJobs",
                 "FanoutSSH",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

@@ -13,9 +13,10 @@ public struct JobRegistry: Sendable {
         }
     }
 
-    /// The built-in kernels: `sum-squares`, `primes`, `mandelbrot`, `pi`, `sleep` and `noop`.
+    /// The built-in kernels: `sum-squares`, `primes`, `mandelbrot`, `pi`, `sleep` and `noop`, and `exec` (runs
+    /// an existing program for `fanout exec`).
     public static let builtin = JobRegistry([
-        SumSquares.self, Primes.self, Mandelbrot.self, MonteCarloPi.self, Sleep.self, Noop.self,
+        SumSquares.self, Primes.self, Mandelbrot.self, MonteCarloPi.self, Sleep.self, Noop.self, Exec.self,
     ])
 
     /// Adds a job type.

@@ -29,6 +29,7 @@ struct SlotThreads {
         self.running = running
         for slot in 0..<slots {
             self.pool.submit { _ in
+                ExecSlot.assign(slot + 1)
                 while let item = queue.take() {
                     let start = Self.monotonicNanoseconds()
                     running.started(slot: slot, taskID: item.taskID, at: start)

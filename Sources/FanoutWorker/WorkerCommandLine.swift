@@ -184,6 +184,8 @@ public enum WorkerCommandLine {
         )
         configuration.overStandardIO = overStandardIO
         let peer = overStandardIO ? "over standard input and output" : "at \(host ?? ""):\(port ?? 0)"
+        // However the session ends, the programs `exec` jobs started end with it.
+        defer { ExecProcessGroups.killAll() }
         do {
             switch try await Worker(configuration: configuration).run() {
             case .shutdown:
@@ -243,6 +245,7 @@ public enum WorkerCommandLine {
                 if count <= 0 { break }
             }
             Self.printError("fanout-worker: standard input closed (coordinator gone); exiting")
+            ExecProcessGroups.killAll()
             exit(ExitStatus.connectionLost.rawValue)
         }
     }

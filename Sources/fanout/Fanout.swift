@@ -23,12 +23,13 @@ struct Fanout: AsyncParsableCommand {
               fanout run mandelbrot --output set.pgm         (an image, row by row)
               fanout run pi --tasks 200 --format jsonl       (a JSON object per task)
               fanout run noop --tasks 100000 --summary-only  (per-task overhead)
+              fanout exec -- gzip -k {} ::: *.log            (any program, GNU Parallel style)
               fanout hosts check --cluster lab.yaml          (is every host usable?)
               fanout deploy --cluster lab.yaml               (copy the worker to hosts)
 
             EXIT STATUS: 0 every task succeeded, 1 some tasks failed, 2 usage or configuration error.
             """,
-        subcommands: [RunCommand.self, HostsCommand.self, DeployCommand.self]
+        subcommands: [RunCommand.self, ExecCommand.self, HostsCommand.self, DeployCommand.self]
     )
 }
 

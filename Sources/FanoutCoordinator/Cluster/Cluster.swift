@@ -242,13 +242,25 @@ public final class Cluster: Sendable {
     ///   - ordered: Deliver results in input order instead of completion order.
     ///   - journal: Record each finished task here, and replay the results it already holds instead of running
     ///     those inputs again (see ``RunJournal``). Close it when the run has ended.
+    ///   - retries: Run a task again, up to this many times, when `retryWhen` says so of its output. A retry goes
+    ///     to a worker on another host than the ones that produced the rejected outputs whenever one can take it.
+    ///   - retryWhen: Decides from a task's output whether it must run again (e.g. a program's non-zero exit).
     /// - Returns: An async sequence of results; iterating it starts the run.
     public func map<J: Job, Inputs: Sequence>(
         _ job: J.Type,
         _ inputs: Inputs,
         ordered: Bool = false,
-        journal: RunJournal? = nil
+        journal: RunJournal? = nil,
+        retries: Int = 0,
+        retryWhen: (@Sendable (J.Output) -> Bool)? = nil
     ) -> TaskResults<J> where Inputs.Element == J.Input {
+        let retryOutput = retryWhen.flatMap { decide -> OutputRetry? in
+            guard retries > 0 else { return nil }
+            return OutputRetry(maximumRetries: retries) { bytes in
+                guard let output = try? PayloadCoder.decode(J.Output.self, from: bytes) else { return false }
+                return decide(output)
+            }
+        }
         var iterator = inputs.makeIterator()
         let box = UncheckedIterator { iterator.next() }
         return TaskResults(
@@ -256,6 +268,7 @@ public final class Cluster: Sendable {
             known: self.registry.runner(named: J.name) != nil,
             ordered: ordered,
             journal: journal,
+            retryOutput: retryOutput,
             pull: {
                 guard let input = box.next() else { return nil }
                 do {

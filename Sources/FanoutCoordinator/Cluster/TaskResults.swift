@@ -9,6 +9,7 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
     private let known: Bool
     private let ordered: Bool
     private let journal: RunJournal?
+    private let retryOutput: OutputRetry?
     private let pull: @Sendable () -> RunRequest.Input?
 
     init(
@@ -16,8 +17,10 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
         known: Bool,
         ordered: Bool,
         journal: RunJournal?,
+        retryOutput: OutputRetry? = nil,
         pull: @escaping @Sendable () -> RunRequest.Input?
     ) {
+        self.retryOutput = retryOutput
         self.scheduler = scheduler
         self.known = known
         self.ordered = ordered
@@ -57,7 +60,13 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
                 let scheduler = self.source.scheduler
                 let channel = ResultChannel(highWaterMark: 16_384, wakeScheduler: { scheduler.post(.consumed) })
                 let pull = self.source.pull
-                run = RunRequest(job: J.name, results: channel, journal: self.source.journal, pull: { pull() })
+                run = RunRequest(
+                    job: J.name,
+                    results: channel,
+                    journal: self.source.journal,
+                    retryOutput: self.source.retryOutput,
+                    pull: { pull() }
+                )
                 self.run = run
                 scheduler.post(.submitted(run))
             }

@@ -12,14 +12,24 @@ final class RunRequest: Sendable {
     let results: ResultChannel
     /// Where finished tasks are recorded, and recorded results come from, when the run keeps a journal.
     let journal: RunJournal?
+    /// Decides whether a task that returned an output must run again (on another host when there is one); `nil`
+    /// when only failures are retried.
+    let retryOutput: OutputRetry?
     /// Pulls the next input. Only the scheduler's task calls it, one call at a time, so it needs no lock.
     /// (Keeping a closure in a lock box is also a trap: every `inout` access re-wraps it in a thunk.)
     private let pull: @Sendable () -> Input?
 
-    init(job: String, results: ResultChannel, journal: RunJournal? = nil, pull: @escaping @Sendable () -> Input?) {
+    init(
+        job: String,
+        results: ResultChannel,
+        journal: RunJournal? = nil,
+        retryOutput: OutputRetry? = nil,
+        pull: @escaping @Sendable () -> Input?
+    ) {
         self.job = job
         self.results = results
         self.journal = journal
+        self.retryOutput = retryOutput
         self.pull = pull
     }
 
@@ -31,4 +41,12 @@ final class RunRequest: Sendable {
         self.journal?.append(results)
         self.results.send(results)
     }
+}
+
+/// A run's rule for retrying tasks by their output (a program's non-zero exit, for `fanout exec --retries`).
+struct OutputRetry: Sendable {
+    /// Times a task may run again because of its output.
+    let maximumRetries: Int
+    /// Whether this encoded output asks for another attempt.
+    let shouldRetry: @Sendable ([UInt8]) -> Bool
 }

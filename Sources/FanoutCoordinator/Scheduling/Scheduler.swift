@@ -175,6 +175,15 @@ final class Scheduler: Sendable {
                         continue
                     }
                 }
+                if case .success(let bytes) = completion.outcome, let retry = run.retryOutput,
+                    otherCopies.isEmpty, task.attempts <= retry.maximumRetries, retry.shouldRetry(bytes)
+                {
+                    // The output itself asks for another go: on another host when one can take it (`diedOn`).
+                    task.diedOn.insert(worker.handle.host)
+                    self.retries.append(task)
+                    self.statistics.addRetried(1)
+                    continue
+                }
                 if !otherCopies.isEmpty {
                     // First result wins: the other copies are dropped here and cancelled on their workers.
                     if worker.speculative.remove(task.id) != nil { self.statistics.addSpeculativeWin() }

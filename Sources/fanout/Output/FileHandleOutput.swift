@@ -29,6 +29,12 @@ final class FileHandleOutput: @unchecked Sendable {
         if self.buffer.count >= self.bufferLimit { self.flush() }
     }
 
+    /// Queues raw bytes (a program's output, whatever its encoding).
+    func write(bytes: [UInt8]) {
+        self.buffer.append(contentsOf: bytes)
+        if self.buffer.count >= self.bufferLimit { self.flush() }
+    }
+
     func flush() {
         var offset = 0
         while offset < self.buffer.count {
