@@ -38,7 +38,9 @@ import Testing
         #expect(error.code == .timedOut)
         #expect(error.message.contains("127.0.0.1:\(blackHole.port)"))
         #expect(elapsed >= .seconds(1))
-        #expect(elapsed < .seconds(8))
+        // Generous bounds: other tests in this process block cooperative threads for seconds at a time (CI saw a
+        // 1 s timeout reported after 8.8 s); what matters is that it ends long before the unbounded case would.
+        #expect(elapsed < .seconds(30))
     }
 
     @Test func cancellationDuringTheHandshakeIsPrompt() async throws {
@@ -46,14 +48,16 @@ import Testing
         let clock = ContinuousClock()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await SSHSession.withSession(self.target(port: blackHole.port, connectTimeout: .seconds(30))) { _ in
+                try await SSHSession.withSession(self.target(port: blackHole.port, connectTimeout: .seconds(120))) { _ in
                 }
             }
             try await Task.sleep(for: .milliseconds(200))
             let start = clock.now
             group.cancelAll()
             await #expect(throws: CancellationError.self) { try await group.next() }
-            #expect(clock.now - start < .seconds(5))
+            // Generous: other tests in this process can hold cooperative threads for seconds; the connect
+            // timeout is 120 s.
+            #expect(clock.now - start < .seconds(30))
         }
     }
 }

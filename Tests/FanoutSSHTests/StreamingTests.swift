@@ -25,7 +25,8 @@ struct StreamingTests {
                     let start = clock.now
                     group.cancelAll()
                     await #expect(throws: CancellationError.self) { _ = try await group.next() }
-                    #expect(clock.now - start < .seconds(5))
+                    // Generous: other tests in this process can hold cooperative threads for seconds.
+                    #expect(clock.now - start < .seconds(20))
                 }
                 continuation.finish()
                 // The remote side saw EOF on stdin (and the channel close), so the process goes away.
