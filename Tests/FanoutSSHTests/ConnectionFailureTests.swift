@@ -48,7 +48,8 @@ import Testing
         let clock = ContinuousClock()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await SSHSession.withSession(self.target(port: blackHole.port, connectTimeout: .seconds(120))) { _ in
+                try await SSHSession.withSession(self.target(port: blackHole.port, connectTimeout: .seconds(120))) {
+                    _ in
                 }
             }
             try await Task.sleep(for: .milliseconds(200))
