@@ -2,6 +2,7 @@
 #include "fanout_spawn.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -24,15 +25,15 @@ static void close_others(int keep) {
 static void fanout_child(const char *file, char *const argv[], char *const envp[], const char *directory,
                          int stdout_fd, int stderr_fd, int report_fd, pid_t parent) {
     int error = 0;
-    sigset_t all;
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
+    sigset_t none;
+    sigemptyset(&none);
     struct sigaction fallback;
     memset(&fallback, 0, sizeof fallback);
     fallback.sa_handler = SIG_DFL;
     for (int number = 1; number < 32; number++) {
         if (number != SIGKILL && number != SIGSTOP) sigaction(number, &fallback, NULL);
     }
+    sigprocmask(SIG_SETMASK, &none, NULL);
     if (setpgid(0, 0) != 0) goto fail;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) goto fail;
     // The parent may have died between fork and prctl: then nobody would kill us.
@@ -62,16 +63,22 @@ int fanout_spawn(const char *file, char *const argv[], char *const envp[], const
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return errno;
     pid_t parent = getpid();
-    pid_t child = fork();
+    // vfork: the child borrows our memory until it execs, so starting a program costs no page-table copy of the
+    // (large, multi-threaded) worker; this thread waits meanwhile. Signals stay blocked across it so that no
+    // handler of ours runs in the child; the child resets every disposition before unblocking them.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t child = vfork();
+    if (child == 0) {
+        fanout_child(file, argv, envp, directory, stdout_fd, stderr_fd, report[1], parent);
+    }
+    int fork_error = child < 0 ? errno : 0;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
     if (child < 0) {
-        int error = errno;
         close(report[0]);
         close(report[1]);
-        return error;
-    }
-    if (child == 0) {
-        close(report[0]);
-        fanout_child(file, argv, envp, directory, stdout_fd, stderr_fd, report[1], parent);
+        return fork_error;
     }
     close(report[1]);
     // Also set the group from this side, so a kill of the group right after we return cannot miss the child.

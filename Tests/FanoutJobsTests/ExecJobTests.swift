@@ -98,7 +98,8 @@ import Glibc
                             isBasefile: false
                         )
                     ],
-                    returns: []
+                    returns: [],
+                    cleanup: true
                 )
             ).standardOutput as [UInt8]?
         )

@@ -5,9 +5,9 @@
 
 /// Starts a program for `fanout exec` in its own process group, tied to the calling thread's lifetime.
 ///
-/// The child: becomes the leader of a new process group (so a timeout or the worker's exit can kill everything it
-/// started), asks the kernel for SIGKILL when the thread that forked it dies (PR_SET_PDEATHSIG: no orphan even when
-/// the worker is SIGKILLed), reads /dev/null as standard input, writes to the given descriptors, changes into
+/// The child (made with vfork: no copy of the worker's page tables) becomes the leader of a new process group (so
+/// a timeout or the worker's exit can kill everything it started), asks the kernel for SIGKILL when the thread that
+/// forked it dies (PR_SET_PDEATHSIG: no orphan even when the worker is SIGKILLed), reads /dev/null as standard input, writes to the given descriptors, changes into
 /// `directory` when it is not NULL, closes every other descriptor, and execs `file` (searched in PATH when it has no
 /// slash) with `argv` and `envp`.
 ///

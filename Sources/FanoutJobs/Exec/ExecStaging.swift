@@ -41,8 +41,14 @@ struct ExecStaging {
             throw Failure(message: "cannot create a working directory under \(root)/jobs: \(Self.lastError())")
         }
         self.directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        for file in input.files {
-            try self.place(file)
+        do {
+            for file in input.files {
+                try self.place(file)
+            }
+        } catch {
+            // The job will not run: leave nothing behind.
+            Self.removeTree(self.directory)
+            throw error
         }
     }
 
