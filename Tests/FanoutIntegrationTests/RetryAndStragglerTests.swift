@@ -46,6 +46,8 @@ extension IntegrationSuite {
         let (results, workers) = try await Cluster.withCluster(options) { cluster in
             var results: [TaskResult<UInt32>] = []
             for try await result in cluster.map(Sleep.self, inputs) { results.append(result) }
+            // The other tasks can all be done before the replacement joins: wait for it (two live workers).
+            try await cluster.waitForWorkers(2, timeout: .seconds(20))
             return (results, cluster.statistics.workers)
         }
         #expect(ContinuousClock.now - started < .seconds(30))
