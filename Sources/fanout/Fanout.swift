@@ -25,10 +25,11 @@ struct Fanout: AsyncParsableCommand {
               fanout run noop --tasks 100000 --summary-only  (per-task overhead)
               fanout hosts check --cluster lab.yaml          (is every host usable?)
               fanout deploy --cluster lab.yaml               (copy the worker to hosts)
+              fanout bench primes --lessons --sweep --out r  (speedup, honestly measured)
 
             EXIT STATUS: 0 every task succeeded, 1 some tasks failed, 2 usage or configuration error.
             """,
-        subcommands: [RunCommand.self, HostsCommand.self, DeployCommand.self]
+        subcommands: [RunCommand.self, BenchCommand.self, HostsCommand.self, DeployCommand.self]
     )
 }
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the peer benchmarks need: GNU Parallel (Debian) and a Python venv with Dask, distributed and
+# asyncssh (PyPI), in benchmarks/peers/.venv. Idempotent. Needs root for apt-get. Not run by CI.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DEBIAN_FRONTEND=noninteractive
+if ! command -v parallel >/dev/null 2>&1; then
+    apt-get update -q >&2
+    apt-get install -y -q parallel >&2
+fi
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >&2
+.venv/bin/python -m pip install -q "dask[distributed]" asyncssh >&2
+# The lab's SSH hosts run Dask workers from this venv: their users must be able to read it.
+chmod -R a+rX .venv
+.venv/bin/python -c 'import dask, distributed, asyncssh; print("dask", dask.__version__, "distributed", distributed.__version__, "asyncssh", asyncssh.__version__)'
+echo "parallel: $(parallel --version | head -1)"
