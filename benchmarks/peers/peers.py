@@ -137,6 +137,8 @@ def measure_threads(peer, noop_tasks, tasks, n, repeats):
 
 
 def measure_dask(peer, client, noop_tasks, tasks, n, repeats):
+    # Remote workers do not have this directory: send them the kernels module.
+    client.upload_file(kernels.__file__)
     client.gather(client.map(kernels.noop, range(peer.workers * 4), pure=False))
     for _ in range(repeats):
         start = time.perf_counter()
@@ -244,8 +246,8 @@ def main():
         with SSHCluster(
             [hosts[0]] + hosts,
             connect_options=[connect[0]] + connect,
-            worker_options={"nthreads": 1, "nworkers": 1},
-            scheduler_options={"port": 0, "dashboard_address": None},
+            worker_options={"nthreads": 1},
+            scheduler_options={"port": 0, "dashboard_address": None, "host": hosts[0]},
             remote_python=remote_python,
         ) as cluster:
             with Client(cluster) as client:

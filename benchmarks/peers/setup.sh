@@ -4,13 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
-if ! command -v parallel >/dev/null 2>&1; then
+# Debian's python3 (not a per-user one such as pyenv's under /root): the lab hosts' users run Dask workers
+# from this venv, so its interpreter must be readable by every user.
+if ! command -v parallel >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import ensurepip' 2>/dev/null; then
     apt-get update -q >&2
-    apt-get install -y -q parallel >&2
+    apt-get install -y -q parallel python3-venv >&2
 fi
-python=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-    "$python" -m venv .venv
+if [ ! -x .venv/bin/python ] || [ "$(readlink -f .venv/bin/python)" != "$(readlink -f /usr/bin/python3)" ]; then
+    rm -rf .venv
+    /usr/bin/python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip >&2
 .venv/bin/python -m pip install -q "dask[distributed]" asyncssh >&2
