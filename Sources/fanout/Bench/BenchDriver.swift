@@ -165,9 +165,11 @@ struct BenchDriver<W: Workload> {
 
     /// Every task one after another on one thread.
     func measureSequential<V: Workload>(_ workload: V) async throws -> TimingSummary {
-        try await self.repeated("sequential \(V.J.name)") {
+        let sink = OutputSink()
+        return try await self.repeated("sequential \(V.J.name)") {
             try await ThreadGang.runOnOneThread {
                 let baseline = try SequentialBaseline<V.J.Output>.measure(workload)
+                sink.keep(baseline.outputs)
                 guard baseline.failures == 0 else {
                     throw BenchError(.taskFailed, "\(baseline.failures) tasks failed in the sequential run")
                 }
@@ -181,16 +183,20 @@ struct BenchDriver<W: Workload> {
         try await self.repeated("threads ×\(threads) \(V.J.name)") {
             let counter = TaskCounter(count: workload.taskCount)
             let failures = FailureCount()
+            let sink = OutputSink()
             let start = ContinuousClock.now
             try await ThreadGang.run(threads: threads) { _ in
+                var outputs: [V.J.Output] = []
                 while let index = counter.take() {
-                    do { _ = try V.J.run(workload.input(at: index)) } catch { failures.add() }
+                    do { outputs.append(try V.J.run(workload.input(at: index))) } catch { failures.add() }
                 }
+                sink.keep(outputs)
             }
-            guard failures.value == 0 else {
+            let seconds = (ContinuousClock.now - start).seconds
+            guard failures.value == 0, sink.count == workload.taskCount else {
                 throw BenchError(.taskFailed, "\(failures.value) tasks failed in the threads run")
             }
-            return (ContinuousClock.now - start).seconds
+            return seconds
         }
     }
 
@@ -200,12 +206,15 @@ struct BenchDriver<W: Workload> {
         let workload = self.workload
         let middle = workload.taskCount / 2
         var samples: [Double] = []
+        let sink = OutputSink()
         for _ in 0..<3 {
             samples.append(
                 try await ThreadGang.runOnOneThread {
                     let start = ContinuousClock.now
-                    _ = try W.J.run(workload.input(at: middle))
-                    return (ContinuousClock.now - start).seconds
+                    let output = try W.J.run(workload.input(at: middle))
+                    let seconds = (ContinuousClock.now - start).seconds
+                    sink.keep([output])
+                    return seconds
                 }
             )
         }
