@@ -137,8 +137,6 @@ def measure_threads(peer, noop_tasks, tasks, n, repeats):
 
 
 def measure_dask(peer, client, noop_tasks, tasks, n, repeats):
-    # Remote workers do not have this directory: send them the kernels module.
-    client.upload_file(kernels.__file__)
     client.gather(client.map(kernels.noop, range(peer.workers * 4), pure=False))
     for _ in range(repeats):
         start = time.perf_counter()

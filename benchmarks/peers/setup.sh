@@ -16,6 +16,10 @@ if [ ! -x .venv/bin/python ] || [ "$(readlink -f .venv/bin/python)" != "$(readli
 fi
 .venv/bin/python -m pip install -q --upgrade pip >&2
 .venv/bin/python -m pip install -q "dask[distributed]" asyncssh >&2
+# kernels.py on every venv interpreter's path, so remote Dask workers (and the scheduler) import the tasks' code.
+.venv/bin/python -c 'import site; print(site.getsitepackages()[0])' | while read -r packages; do
+    echo "$PWD" >"$packages/fanout-peers.pth"
+done
 # The lab's SSH hosts run Dask workers from this venv: their users must be able to read it.
 chmod -R a+rX .venv
 .venv/bin/python -c 'import dask, distributed, asyncssh; print("dask", dask.__version__, "distributed", distributed.__version__, "asyncssh", asyncssh.__version__)'
