@@ -3,10 +3,10 @@
 # beside 0 ms through the same relay, in interleaved rounds: `fanout bench noop --overhead`, release build, under
 # the lab lock. The kernel here has no sch_netem (`deploy/lab.sh delay` fails), so the delay comes from
 # benchmarks/delay-proxy.py, a user-space delay line the workers dial through coordinator.advertise.
-# Usage: bash benchmarks/delay-figures.sh [ROUNDS] [DELAY_MS]   (defaults 3, 10)
+# Usage: bash benchmarks/delay-figures.sh [ROUNDS] [DELAY_MS]   (defaults 1, 10; a round takes about 4 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds="${1:-3}"
+rounds="${1:-1}"
 delay="${2:-10}"
 repo="$PWD"
 bash deploy/build-worker.sh >&2
