@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Wire protocol: frames, messages, handshake. Light: NIOCore, Crypto, FoundationEssentials.
@@ -110,15 +111,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `fanout bench`'s pure part: statistics, the report model and its Markdown, JSON, CSV and SVG forms.
+        .target(
+            name: "FanoutBench",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "fanout",
             dependencies: [
+                "FanoutBench",
                 "FanoutCoordinator",
                 "FanoutProtocol",
                 "FanoutConfiguration",
                 "FanoutJobs",
                 "FanoutSSH",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -146,6 +158,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "FanoutBenchTests",
+            dependencies: ["FanoutBench"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "FanoutJobsTests",
             dependencies: ["FanoutJobs"],
             swiftSettings: strictSettings
@@ -169,6 +186,7 @@ let package = Package(
             name: "FanoutIntegrationTests",
             dependencies: [
                 "FanoutCoordinator", "FanoutJobs", "FanoutProtocol", "FanoutWorker", "FanoutConfiguration",
+                "FanoutBench",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

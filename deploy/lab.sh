@@ -13,6 +13,8 @@
 #   cut H           silently drop every packet to and from host H (no RST, no ICMP: connects and
 #                   open connections just hang)
 #   heal H          undo cut
+#   delay H MS      add MS milliseconds of delay each way on host H's link (tc netem on both ends of its veth
+#                   pair; the round trip grows by 2*MS); `delay H 0` removes it. Needs the kernel's sch_netem.
 #   exec H CMD...   run CMD as root inside host H's network namespace
 #   env             print `export NAME='value'` lines; use: eval "$(bash deploy/lab.sh env)"
 #
@@ -672,6 +674,28 @@ cmd_heal() {
     say "h$h: healed"
 }
 
+cmd_delay() {
+    local h milliseconds ns veth
+    h=$(parse_host "${1:-}")
+    milliseconds=${2:-}
+    [[ $milliseconds =~ ^[0-9]+$ ]] || usage_error "delay needs milliseconds (0 removes the delay), got '${milliseconds}'"
+    ns=$(host_ns "$h")
+    veth=$(host_veth "$h")
+    take_lock
+    tc qdisc del dev "$veth" root 2>/dev/null || true
+    ip netns exec "$ns" tc qdisc del dev eth0 root 2>/dev/null || true
+    if [ "$milliseconds" -eq 0 ]; then
+        say "h$h: no added delay"
+        return
+    fi
+    if ! tc qdisc add dev "$veth" root netem delay "${milliseconds}ms" ||
+        ! ip netns exec "$ns" tc qdisc add dev eth0 root netem delay "${milliseconds}ms"; then
+        tc qdisc del dev "$veth" root 2>/dev/null || true
+        die "host $h: cannot add a netem delay (does this kernel have sch_netem? 'tc qdisc add ... netem' failed)"
+    fi
+    say "h$h: +${milliseconds} ms each way on $(host_address "$h") (undo: lab.sh delay $h 0)"
+}
+
 cmd_exec() {
     local h
     h=$(parse_host "${1:-}")
@@ -708,7 +732,7 @@ main() {
         return 0
         ;;
     "") usage_error "a command is required" ;;
-    up | down | status | stop-sshd | start-sshd | kill-host | cut | heal | exec | env) ;;
+    up | down | status | stop-sshd | start-sshd | kill-host | cut | heal | delay | exec | env) ;;
     *) usage_error "unknown command '$command'" ;;
     esac
     # Resolve symlinks: sshd's StrictModes compares the real path of authorized_keys with the home.
@@ -737,6 +761,10 @@ main() {
     stop-sshd | start-sshd | kill-host | cut | heal)
         [ $# -eq 1 ] || usage_error "$command takes one argument: the host number"
         "cmd_${command//-/_}" "$1"
+        ;;
+    delay)
+        [ $# -eq 2 ] || usage_error "delay takes two arguments: the host number and milliseconds"
+        cmd_delay "$1" "$2"
         ;;
     exec) cmd_exec "$@" ;;
     esac

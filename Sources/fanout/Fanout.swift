@@ -26,10 +26,11 @@ struct Fanout: AsyncParsableCommand {
               fanout exec -- gzip -k {} ::: *.log            (any program, GNU Parallel style)
               fanout hosts check --cluster lab.yaml          (is every host usable?)
               fanout deploy --cluster lab.yaml               (copy the worker to hosts)
+              fanout bench primes --lessons --sweep --out r  (speedup, honestly measured)
 
             EXIT STATUS: 0 every task succeeded, 1 some tasks failed, 2 usage or configuration error.
             """,
-        subcommands: [RunCommand.self, ExecCommand.self, HostsCommand.self, DeployCommand.self]
+        subcommands: [RunCommand.self, ExecCommand.self, BenchCommand.self, HostsCommand.self, DeployCommand.self]
     )
 }
 

@@ -1,0 +1,154 @@
+import FanoutBench
+import FanoutConfiguration
+import FanoutCoordinator
+import FanoutJobs
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension BenchDriver {
+    /// Overhead in each setting: local workers, and the cluster file's hosts alone when it has any.
+    func overheadResults() async throws -> [OverheadResult] {
+        let label = self.settings.overheadLabel.map { " \($0)" } ?? ""
+        let oneMillisecond = try await self.oneMillisecondTask()
+        self.note(
+            "overhead: a 1 ms task is sum-squares n=\(oneMillisecond.input.n), "
+                + "\(NumberFormatting.duration(oneMillisecond.seconds)) on one thread here"
+        )
+        var results = [
+            try await self.overhead(
+                setting: "local (\(self.settings.localWorkers) workers)\(label)",
+                options: self.clusterOptions(localWorkers: self.settings.localWorkers, hosts: []),
+                oneMillisecond: oneMillisecond
+            )
+        ]
+        if !self.hosts.isEmpty {
+            results.append(
+                try await self.overhead(
+                    setting: "\(self.hosts.count) hosts\(label)",
+                    options: self.clusterOptions(localWorkers: 0, hosts: self.hosts),
+                    oneMillisecond: oneMillisecond
+                )
+            )
+        }
+        return results
+    }
+
+    /// A sum-squares input that takes about 1 ms on one thread here, and its measured time (median of 50 runs).
+    /// Its mask is this process's id, unknown at compile time, and every result is kept: otherwise a release build
+    /// folds the loop into a formula or drops it, and the probe times nothing.
+    func oneMillisecondTask() async throws -> (input: SumSquares.Input, seconds: Double) {
+        let sink = OutputSink()
+        let mask = UInt64(truncatingIfNeeded: Int(getpid())) | 1
+        return try await ThreadGang.runOnOneThread {
+            let probe = SumSquares.Input(n: 1_000_000, mask: mask)
+            var outputs: [UInt64] = []
+            var start = ContinuousClock.now
+            for _ in 0..<5 { outputs.append(try SumSquares.run(probe)) }
+            let perTerm = (ContinuousClock.now - start).seconds / 5 / 1_000_000
+            var terms = min(100_000_000, max(1000, (0.001 / max(perTerm, 1e-12)).rounded()))
+            var median = 0.001
+            // Twice: the first estimate comes from cold runs; the second scales it by the measured median.
+            for round in 0..<2 {
+                var samples: [Double] = []
+                for _ in 0..<50 {
+                    start = ContinuousClock.now
+                    outputs.append(try SumSquares.run(SumSquares.Input(n: UInt64(terms), mask: mask)))
+                    samples.append((ContinuousClock.now - start).seconds)
+                }
+                median = BenchStatistics.median(samples) ?? 0.001
+                if round == 0 { terms = min(100_000_000, max(1000, (terms * 0.001 / max(median, 1e-9)).rounded())) }
+            }
+            sink.keep(outputs)
+            return (SumSquares.Input(n: UInt64(terms), mask: mask), median)
+        }
+    }
+
+    /// One setting: each repetition starts a cluster and measures the first result, single-task latency on the
+    /// running cluster, no-op throughput and the efficiency of 1 ms tasks.
+    func overhead(
+        setting: String,
+        options: ClusterOptions,
+        oneMillisecond: (input: SumSquares.Input, seconds: Double)
+    ) async throws -> OverheadResult {
+        let noopTasks = self.settings.noopTasks
+        let latencySamples = self.settings.latencySamples
+        var rates: [Double] = []
+        var latencies: [UInt64] = []
+        var firstResults: [Double] = []
+        var efficiencies: [Double] = []
+        var cores = 0
+        for repetition in 0..<(self.settings.warmups + max(1, self.settings.repeats)) {
+            let start = ContinuousClock.now
+            let run = try await Cluster.withCluster(options) { cluster in
+                var run = OverheadRun()
+                for try await _ in cluster.map(Noop.self, [UInt64(0)]) {}
+                run.firstResult = (ContinuousClock.now - start).seconds
+                try await cluster.waitForLaunches(timeout: .seconds(120))
+                run.slots = cluster.statistics.workers.filter { $0.lostReason == nil }.reduce(0) { $0 + $1.slots }
+                for index in 0..<latencySamples {
+                    let sent = ContinuousClock.now
+                    for try await _ in cluster.map(Noop.self, [UInt64(index)]) {}
+                    let elapsed = ContinuousClock.now - sent
+                    run.latencies.append(UInt64(max(0, elapsed.seconds * 1e9)))
+                }
+                var started = ContinuousClock.now
+                var completed = 0
+                for try await result in cluster.map(Noop.self, (0..<noopTasks).lazy.map { UInt64($0) }) {
+                    if result.output != nil { completed += 1 }
+                }
+                guard completed == noopTasks else {
+                    throw BenchError(.taskFailed, "\(noopTasks - completed) no-op tasks failed")
+                }
+                run.rate = Double(noopTasks) / (ContinuousClock.now - started).seconds
+                let oneMillisecondTasks = 500 * max(1, run.slots)
+                started = ContinuousClock.now
+                for try await _ in cluster.map(
+                    SumSquares.self,
+                    repeatElement(oneMillisecond.input, count: oneMillisecondTasks)
+                ) {}
+                let elapsed = (ContinuousClock.now - started).seconds
+                let ideal = Double(oneMillisecondTasks) * oneMillisecond.seconds / Double(max(1, run.slots))
+                run.efficiency = ideal / elapsed
+                return run
+            }
+            let measured = repetition >= self.settings.warmups
+            self.note(
+                "overhead \(setting)\(measured ? "" : " (warm-up)"): \(NumberFormatting.fixed(run.rate, 0)) no-op "
+                    + "tasks/s, 1 ms efficiency \(NumberFormatting.fixed(run.efficiency, 3)), first result "
+                    + NumberFormatting.duration(run.firstResult)
+            )
+            guard measured else { continue }
+            rates.append(run.rate)
+            latencies += run.latencies
+            firstResults.append(run.firstResult)
+            efficiencies.append(run.efficiency)
+            cores = run.slots
+        }
+        let warm = BenchStatistics.median(latencies.map { Double($0) / 1e9 })
+        return OverheadResult(
+            setting: setting,
+            cores: cores,
+            noopTasks: noopTasks,
+            noopTasksPerSecond: TimingSummary(samples: rates) ?? TimingSummary(samples: [0])!,
+            latency: LatencyPercentiles(nanoseconds: latencies),
+            efficiencyOneMillisecond: BenchStatistics.median(efficiencies),
+            firstResultCold: BenchStatistics.median(firstResults),
+            firstResultWarm: warm
+        )
+    }
+}
+
+/// The figures of one overhead repetition.
+struct OverheadRun: Sendable {
+    var firstResult = 0.0
+    var slots = 0
+    var latencies: [UInt64] = []
+    var rate = 0.0
+    var efficiency = 0.0
+}
