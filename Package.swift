@@ -178,7 +178,9 @@ let package = Package(
         ),
         .testTarget(
             name: "FanoutCoordinatorTests",
-            dependencies: ["FanoutCoordinator", "FanoutProtocol"],
+            dependencies: [
+                "FanoutCoordinator", "FanoutProtocol", .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

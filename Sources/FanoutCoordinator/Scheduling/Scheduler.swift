@@ -157,10 +157,12 @@ final class Scheduler: Sendable {
             defer { self.workers[workerID] = worker }
             var delivered: [RawResult] = []
             delivered.reserveCapacity(results.count)
+            let now = Self.monotonicNanoseconds()
             for completion in results {
                 // Only a task this worker still holds counts; anything else is a late or duplicate answer.
                 guard var task = worker.inFlight.removeValue(forKey: completion.taskID) else { continue }
                 worker.record(busyNanoseconds: completion.busyNanoseconds)
+                worker.record(sentAt: task.sentAt, now: now, busyNanoseconds: completion.busyNanoseconds)
                 let otherCopies = self.copies.removeValue(forKey: task.id)?.subtracting([workerID]) ?? []
                 if case .failure = completion.outcome, self.settings.retryJobErrors {
                     if !otherCopies.isEmpty {
@@ -305,6 +307,7 @@ final class Scheduler: Sendable {
                     }
                     task.attempts += 1
                     task.sentAt = now
+                    worker.record(inputBytes: task.input.count)
                     worker.inFlight[task.id] = task
                     batch.append(TaskAssignment(taskID: task.id, input: task.input))
                     batchBytes += task.input.count + 16

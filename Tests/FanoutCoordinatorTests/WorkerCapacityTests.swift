@@ -1,0 +1,84 @@
+import FanoutProtocol
+import NIOEmbedded
+import Testing
+
+@testable import FanoutCoordinator
+
+@Suite("How many tasks a worker holds: prefetch, latency budget, round trip")
+struct WorkerCapacityTests {
+    private static func worker(slots: Int) -> WorkerState {
+        let (_, messages) = AsyncStream.makeStream(of: WireMessage.self)
+        return WorkerState(
+            handle: WorkerHandle(
+                id: "w",
+                host: "h",
+                slots: slots,
+                processID: 1,
+                outbox: messages,
+                channel: EmbeddedChannel()
+            )
+        )
+    }
+
+    /// Finishes `count` tasks of `busy` ns each, answered `roundTrip` ns after they were sent (plus their run time).
+    private static func finish(
+        _ worker: inout WorkerState,
+        count: Int,
+        busy: UInt64,
+        roundTrip: UInt64,
+        inputBytes: Int = 16
+    ) {
+        for index in 0..<UInt64(count) {
+            let sentAt = 1_000_000_000 + index * 1_000_000
+            worker.record(inputBytes: inputBytes)
+            worker.record(busyNanoseconds: busy)
+            worker.record(sentAt: sentAt, now: sentAt + roundTrip + busy, busyNanoseconds: busy)
+        }
+    }
+
+    private static func capacity(_ worker: WorkerState) -> Int {
+        worker.capacity(prefetch: 2, latencyBudgetNanoseconds: 5_000_000, adaptiveLimit: 2_048)
+    }
+
+    @Test func beforeAnyResultOnlyPrefetch() {
+        #expect(Self.capacity(Self.worker(slots: 2)) == 6)
+    }
+
+    @Test func shortTasksOnAFastLinkFillTheLatencyBudgetUpToTheLimit() {
+        var worker = Self.worker(slots: 2)
+        Self.finish(&worker, count: 50, busy: 10_000, roundTrip: 100_000)
+        #expect(Self.capacity(worker) == 1_000)  // 2 slots × 5 ms / 10 µs
+        var tiny = Self.worker(slots: 2)
+        Self.finish(&tiny, count: 50, busy: 1_000, roundTrip: 100_000)
+        #expect(Self.capacity(tiny) == 2_048)  // 10,000 wanted, the usual limit
+    }
+
+    @Test func aSlowLinkGetsTwoRoundTripsOfWorkBeyondTheUsualLimit() {
+        var worker = Self.worker(slots: 2)
+        Self.finish(&worker, count: 50, busy: 10_000, roundTrip: 20_000_000)
+        #expect(Self.capacity(worker) == 8_000)  // 2 slots × 40 ms / 10 µs
+        var tiny = Self.worker(slots: 2)
+        Self.finish(&tiny, count: 50, busy: 1_000, roundTrip: 20_000_000)
+        #expect(Self.capacity(tiny) == WorkerState.roundTripLimit)
+    }
+
+    @Test func theRoundTripIsTheShortestSeen() {
+        var worker = Self.worker(slots: 1)
+        Self.finish(&worker, count: 10, busy: 10_000, roundTrip: 50_000_000)
+        Self.finish(&worker, count: 1, busy: 10_000, roundTrip: 10_000_000)
+        Self.finish(&worker, count: 10, busy: 10_000, roundTrip: 30_000_000)
+        #expect(worker.roundTripNanoseconds == 10_000_000)
+    }
+
+    @Test func largeInputsKeepTheUsualLimitOnASlowLink() {
+        var worker = Self.worker(slots: 2)
+        Self.finish(&worker, count: 50, busy: 1_000, roundTrip: 20_000_000, inputBytes: 64 * 1024)
+        #expect(Self.capacity(worker) == 2_048)
+    }
+
+    @Test func longTasksNeedOnlyPrefetch() {
+        var worker = Self.worker(slots: 2)
+        Self.finish(&worker, count: 5, busy: 100_000_000, roundTrip: 20_000_000)
+        #expect(Self.capacity(worker) == 6)
+    }
+}
