@@ -13,10 +13,10 @@ public struct JobRegistry: Sendable {
         }
     }
 
-    /// The built-in kernels: `sum-squares`, `primes`, `mandelbrot`, `pi`, `sleep` and `noop`, and `exec` (runs
-    /// an existing program for `fanout exec`).
+    /// The built-in kernels: `sum-squares`, `primes`, `mandelbrot`, `pi`, `sleep`, `noop` and `spin` (a fixed
+    /// time of busy CPU, for overhead measurements), and `exec` (runs an existing program for `fanout exec`).
     public static let builtin = JobRegistry([
-        SumSquares.self, Primes.self, Mandelbrot.self, MonteCarloPi.self, Sleep.self, Noop.self, Exec.self,
+        SumSquares.self, Primes.self, Mandelbrot.self, MonteCarloPi.self, Sleep.self, Noop.self, Exec.self, Spin.self,
     ])
 
     /// Adds a job type.

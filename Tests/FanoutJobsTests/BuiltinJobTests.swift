@@ -252,3 +252,15 @@ struct BuiltinJobTests {
         }
     }
 }
+
+@Suite struct SpinJobTests {
+    @Test func spinsForAtLeastItsTimeAndReadsTheClock() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let reads = try Spin.run(2_000)
+        #expect(clock.now - start >= .microseconds(2_000))
+        #expect(reads > 1)
+        #expect(try Spin.run(0) == 1)
+        #expect(throws: JobFailure.self) { try Spin.run(4_000_000_000) }
+    }
+}

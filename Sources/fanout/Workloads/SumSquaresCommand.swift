@@ -13,6 +13,14 @@ struct SumSquaresCommand: AsyncParsableCommand, Workload {
 
     @Option(help: "Number of tasks.") var tasks: Int = 32
     @Option(help: "Terms per task.") var n: UInt64 = 10_000_000
+    @Option(
+        help: """
+            XOR each i with this before squaring. 0 (the default) is the classic sum, checked against the closed \
+            formula; any other value is checked against one task computed here. Being read at run time, it also \
+            keeps an optimising compiler from replacing the sequential baseline's loop by that formula.
+            """
+    )
+    var mask: UInt64 = 0
     @OptionGroup var options: RunOptions
 
     func validate() throws {
@@ -21,24 +29,38 @@ struct SumSquaresCommand: AsyncParsableCommand, Workload {
 
     var taskCount: Int { self.tasks }
 
-    var parameters: String { "--tasks \(self.tasks) --n \(self.n)" }
-    func input(at index: Int) -> SumSquares.Input { SumSquares.Input(n: self.n) }
+    var parameters: String { "--tasks \(self.tasks) --n \(self.n)" + (self.mask == 0 ? "" : " --mask \(self.mask)") }
+    func input(at index: Int) -> SumSquares.Input { SumSquares.Input(n: self.n, mask: self.mask) }
     func describe(_ output: UInt64) -> String { "\(output)" }
-    func makeAccumulator() -> any WorkloadAccumulator<UInt64> { Check(n: self.n) }
+    func makeAccumulator() -> any WorkloadAccumulator<UInt64> {
+        let expected =
+            self.mask == 0
+            ? Self.closedForm(self.n) : ((try? SumSquares.run(SumSquares.Input(n: self.n, mask: self.mask))) ?? 0)
+        return Check(n: self.n, mask: self.mask, expected: expected)
+    }
     func run() async throws { try await RunDriver(workload: self, options: self.options).run() }
 
-    /// Checks every task against the closed formula n(n-1)(2n-1)/6 (mod 2⁶⁴), computed without overflow.
+    /// Checks every task against the closed formula n(n-1)(2n-1)/6 (mod 2⁶⁴), computed without overflow, or with
+    /// a mask against one task computed in this process.
     private struct Check: WorkloadAccumulator {
         let n: UInt64
+        let mask: UInt64
+        let expected: UInt64
         var wrong = 0
         var count = 0
         mutating func add(index: Int, output: UInt64) {
             self.count += 1
-            if output != SumSquaresCommand.closedForm(self.n) { self.wrong += 1 }
+            if output != self.expected { self.wrong += 1 }
         }
         func summary() -> [String] {
-            [
-                "sum of i*i for i < \(self.n): \(SumSquaresCommand.closedForm(self.n)) (mod 2^64)",
+            if self.mask != 0 {
+                return [
+                    "sum of (i^\(self.mask))^2 for i < \(self.n): \(self.expected) (mod 2^64)",
+                    "tasks checked against one computed here: \(self.count - self.wrong) correct, \(self.wrong) wrong",
+                ]
+            }
+            return [
+                "sum of i*i for i < \(self.n): \(self.expected) (mod 2^64)",
                 "tasks checked against the closed formula: \(self.count - self.wrong) correct, \(self.wrong) wrong",
             ]
         }
