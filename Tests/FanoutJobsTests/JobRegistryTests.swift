@@ -31,7 +31,9 @@ struct JobRegistryTests {
     }
 
     @Test func builtinNamesAreExactlyTheKernels() {
-        #expect(JobRegistry.builtin.names == ["exec", "mandelbrot", "noop", "pi", "primes", "sleep", "spin", "sum-squares"])
+        #expect(
+            JobRegistry.builtin.names == ["exec", "mandelbrot", "noop", "pi", "primes", "sleep", "spin", "sum-squares"]
+        )
     }
 
     @Test func runnersCarryTheirJobNames() throws {
@@ -85,7 +87,11 @@ struct JobRegistryTests {
 
     @Test func customJobRegisteredWithAddingRuns() throws {
         let registry = JobRegistry.builtin.adding([WordCount.self])
-        #expect(registry.names == ["exec", "mandelbrot", "noop", "pi", "primes", "sleep", "spin", "sum-squares", "word-count"])
+        #expect(
+            registry.names == [
+                "exec", "mandelbrot", "noop", "pi", "primes", "sleep", "spin", "sum-squares", "word-count",
+            ]
+        )
         // `adding` returns a copy; the built-in registry is untouched.
         #expect(JobRegistry.builtin.runner(named: "word-count") == nil)
 
