@@ -6,7 +6,7 @@ import Testing
 
 @Suite("How many tasks a worker holds: prefetch, latency budget, round trip")
 struct WorkerCapacityTests {
-    private static func worker(slots: Int) -> WorkerState {
+    fileprivate static func worker(slots: Int) -> WorkerState {
         let (_, messages) = AsyncStream.makeStream(of: WireMessage.self)
         return WorkerState(
             handle: WorkerHandle(
@@ -21,7 +21,7 @@ struct WorkerCapacityTests {
     }
 
     /// Finishes `count` tasks of `busy` ns each, answered `roundTrip` ns after they were sent (plus their run time).
-    private static func finish(
+    fileprivate static func finish(
         _ worker: inout WorkerState,
         count: Int,
         busy: UInt64,
@@ -36,7 +36,7 @@ struct WorkerCapacityTests {
         }
     }
 
-    private static func capacity(_ worker: WorkerState) -> Int {
+    fileprivate static func capacity(_ worker: WorkerState) -> Int {
         worker.capacity(prefetch: 2, latencyBudgetNanoseconds: 5_000_000, adaptiveLimit: 2_048)
     }
 
@@ -80,5 +80,19 @@ struct WorkerCapacityTests {
         var worker = Self.worker(slots: 2)
         Self.finish(&worker, count: 5, busy: 100_000_000, roundTrip: 20_000_000)
         #expect(Self.capacity(worker) == 6)
+    }
+}
+
+extension WorkerCapacityTests {
+    @Test func aNewRunForgetsTheLastRunsTaskLengthButNotTheRoundTrip() {
+        var worker = Self.worker(slots: 2)
+        Self.finish(&worker, count: 50, busy: 1_000, roundTrip: 100_000)
+        #expect(Self.capacity(worker) == 2_048)
+        worker.startRun()
+        // A run of a new job (its tasks may take 1 ms): only prefetch until its first result is in.
+        #expect(Self.capacity(worker) == 6)
+        #expect(worker.roundTripNanoseconds == 100_000)
+        Self.finish(&worker, count: 5, busy: 1_000_000, roundTrip: 100_000)
+        #expect(Self.capacity(worker) == 10)  // 2 slots × 5 ms / 1 ms
     }
 }

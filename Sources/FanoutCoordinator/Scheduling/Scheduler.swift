@@ -149,6 +149,7 @@ final class Scheduler: Sendable {
             self.pausedForConsumer = false
             self.retries.removeAll()
             self.runBase = self.nextTaskID
+            for id in self.order { self.workers[id]?.startRun() }
         }
 
         mutating func complete(workerID: String, results: [TaskCompletion]) {

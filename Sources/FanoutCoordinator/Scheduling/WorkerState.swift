@@ -14,8 +14,10 @@ struct WorkerState {
     var completed = 0
     /// Total time this worker's jobs ran.
     var busyNanoseconds: UInt64 = 0
-    /// Moving average of one task's run time, for sizing the prefetch queue.
+    /// Moving average of one task's run time in the current run, for sizing the prefetch queue.
     var averageTaskNanoseconds: Double = 0
+    /// Tasks of the current run whose run time went into ``averageTaskNanoseconds``.
+    var timedTasks = 0
 
     /// The shortest time seen from sending a task to its result, less the task's own run time: the round trip
     /// to this worker (plus a little batching), as measured on tasks that found its queue empty.
@@ -35,7 +37,7 @@ struct WorkerState {
         let base = self.handle.slots * (1 + prefetch)
         // Until the first result says how long a task takes, assume tasks are long: hoarding unknown work on the
         // first worker to join would starve the others.
-        guard self.completed > 0 else { return base }
+        guard self.timedTasks > 0 else { return base }
         let perTask = max(self.averageTaskNanoseconds, 1_000)
         let roundTrips = self.roundTripNanoseconds.isFinite ? 2 * self.roundTripNanoseconds : 0
         let budget = max(latencyBudgetNanoseconds, roundTrips)
@@ -46,6 +48,13 @@ struct WorkerState {
             ? max(adaptiveLimit, Self.roundTripLimit) : adaptiveLimit
         let adaptive = Int(min(Double(limit), Double(self.handle.slots) * budget / perTask))
         return max(base, adaptive)
+    }
+
+    /// Forgets the task length learned in earlier runs: another run may be another job, and a window sized for
+    /// 1 µs tasks would hand one worker all of a run of 1 ms tasks. The round trip, a property of the link, stays.
+    mutating func startRun() {
+        self.averageTaskNanoseconds = 0
+        self.timedTasks = 0
     }
 
     /// Records one finished task's round trip: from `sentAt` to now, less its run time.
@@ -63,6 +72,7 @@ struct WorkerState {
 
     mutating func record(busyNanoseconds: UInt64) {
         self.completed += 1
+        self.timedTasks += 1
         self.busyNanoseconds &+= busyNanoseconds
         let sample = Double(busyNanoseconds)
         self.averageTaskNanoseconds =

@@ -84,10 +84,16 @@ extension BenchDriver {
                 run.rate = Double(noopTasks) / (ContinuousClock.now - started).seconds
                 let oneMillisecondTasks = 500 * max(1, run.slots)
                 started = ContinuousClock.now
-                for try await _ in cluster.map(
+                var spun = 0
+                for try await result in cluster.map(
                     Spin.self,
                     repeatElement(oneMillisecond.input, count: oneMillisecondTasks)
-                ) {}
+                ) {
+                    if result.output != nil { spun += 1 }
+                }
+                guard spun == oneMillisecondTasks else {
+                    throw BenchError(.taskFailed, "\(oneMillisecondTasks - spun) of the 1 ms tasks failed")
+                }
                 let elapsed = (ContinuousClock.now - started).seconds
                 let ideal = Double(oneMillisecondTasks) * oneMillisecond.seconds / Double(max(1, run.slots))
                 run.efficiency = ideal / elapsed
