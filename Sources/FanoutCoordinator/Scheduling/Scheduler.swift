@@ -308,7 +308,6 @@ final class Scheduler: Sendable {
                     }
                     task.attempts += 1
                     task.sentAt = now
-                    worker.record(inputBytes: task.input.count)
                     worker.inFlight[task.id] = task
                     batch.append(TaskAssignment(taskID: task.id, input: task.input))
                     batchBytes += task.input.count + 16

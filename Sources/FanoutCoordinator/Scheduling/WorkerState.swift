@@ -22,17 +22,10 @@ struct WorkerState {
     /// The shortest time seen from sending a task to its result, less the task's own run time: the round trip
     /// to this worker (plus a little batching), as measured on tasks that found its queue empty.
     var roundTripNanoseconds: Double = .infinity
-    /// Moving average of the encoded input size, in bytes, which bounds how far the window may grow.
-    var averageInputBytes: Double = 0
-
-    /// The most tasks a worker on a slow link may hold, when its inputs are small (see ``capacity``).
-    static let roundTripLimit = 32_768
-    /// Inputs at most this large (on average) may use ``roundTripLimit``: 32,768 of them are at most 128 MiB.
-    static let smallInputBytes = 4_096.0
 
     /// How many tasks this worker should hold at once: one running per slot, `prefetch` queued per slot, and for
     /// short tasks enough extra to cover `latencyBudgetNanoseconds` of work, or two measured round trips when the
-    /// link is slower than that, so a round trip never leaves a core idle.
+    /// link is slower than that, up to `adaptiveLimit` tasks.
     func capacity(prefetch: Int, latencyBudgetNanoseconds: Double, adaptiveLimit: Int) -> Int {
         let base = self.handle.slots * (1 + prefetch)
         // Until the first result says how long a task takes, assume tasks are long: hoarding unknown work on the
@@ -41,12 +34,10 @@ struct WorkerState {
         let perTask = max(self.averageTaskNanoseconds, 1_000)
         let roundTrips = self.roundTripNanoseconds.isFinite ? 2 * self.roundTripNanoseconds : 0
         let budget = max(latencyBudgetNanoseconds, roundTrips)
-        // A window sized by the round trip may pass the usual limit, but only for small inputs, so a slow link
-        // cannot make the coordinator hold gigabytes of queued input.
-        let limit =
-            budget > latencyBudgetNanoseconds && self.averageInputBytes <= Self.smallInputBytes
-            ? max(adaptiveLimit, Self.roundTripLimit) : adaptiveLimit
-        let adaptive = Int(min(Double(limit), Double(self.handle.slots) * budget / perTask))
+        // The round trip may widen the window, but not past `adaptiveLimit`: a measured round trip also holds the
+        // coordinator's own queueing, and 64 busy workers each taking 32,768 tasks sent it into a spiral of late
+        // heartbeats and lost workers (CI). Bounding the whole cluster's window is the proper fix; not built yet.
+        let adaptive = Int(min(Double(adaptiveLimit), Double(self.handle.slots) * budget / perTask))
         return max(base, adaptive)
     }
 
@@ -62,12 +53,6 @@ struct WorkerState {
         guard now > sentAt else { return }
         let sample = Double(now - sentAt) - Double(busyNanoseconds)
         if sample > 0 { self.roundTripNanoseconds = min(self.roundTripNanoseconds, sample) }
-    }
-
-    /// Records the size of an input sent to this worker.
-    mutating func record(inputBytes: Int) {
-        let sample = Double(inputBytes)
-        self.averageInputBytes = self.averageInputBytes == 0 ? sample : self.averageInputBytes * 0.99 + sample * 0.01
     }
 
     mutating func record(busyNanoseconds: UInt64) {
