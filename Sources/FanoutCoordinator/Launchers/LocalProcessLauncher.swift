@@ -43,23 +43,11 @@ public struct LocalProcessLauncher: WorkerLauncher {
         await withDiscardingTaskGroup { group in
             for id in self.plannedWorkerIDs {
                 group.addTask {
-                    var current = id
-                    var restarts = 0
-                    while true {
-                        let (reason, died) = await self.runOne(id: current, context: context)
-                        guard died, restarts < self.maximumRestarts, !context.isClosing(), !Task.isCancelled else {
-                            context.ended(current, reason)
-                            return
-                        }
-                        // A replacement under a new name, so the summary shows both; announced before the old
-                        // one's gate closes, so the scheduler never sees zero workers coming.
-                        restarts += 1
-                        let replacement = "\(id).\(restarts + 1)"
-                        self.logger.warning("worker \(current) died (\(reason)); starting \(replacement)")
-                        context.announce(replacement)
-                        context.ended(current, reason)
-                        current = replacement
-                    }
+                    await context.runReplacingDeadWorkers(
+                        id: id,
+                        maximumRestarts: self.maximumRestarts,
+                        logger: self.logger
+                    ) { await self.runOne(id: $0, context: context) }
                 }
             }
         }

@@ -1,4 +1,5 @@
 import FanoutProtocol
+import Logging
 
 /// Starts workers somewhere and keeps them running until the cluster shuts down (the task is cancelled).
 ///
@@ -42,5 +43,39 @@ public struct LaunchContext: Sendable {
     /// The worker reads exactly these two lines (see `WorkerCommandLine`) and then watches for end of file.
     public var standardInputLines: [UInt8] {
         Array((self.secret.hexEncoded + "\n" + self.channelSecurity.launchLine + "\n").utf8)
+    }
+}
+
+extension LaunchContext {
+    /// Runs one worker with `runOne`, and while it keeps dying mid-run, runs a replacement under a new id (`w` by
+    /// `w.2`, `w.3`, …), at most `maximumRestarts` times and never once the cluster is closing. Each replacement is
+    /// announced before the one it replaces is reported ended, so the scheduler never sees zero workers coming.
+    ///
+    /// - Parameters:
+    ///   - id: The first worker's id.
+    ///   - maximumRestarts: How many replacements at most.
+    ///   - logger: Where each replacement is logged.
+    ///   - runOne: Runs the worker with the given id to its end; returns why it ended and whether it died.
+    func runReplacingDeadWorkers(
+        id: String,
+        maximumRestarts: Int,
+        logger: Logger,
+        _ runOne: (String) async -> (reason: String, died: Bool)
+    ) async {
+        var current = id
+        var restarts = 0
+        while true {
+            let (reason, died) = await runOne(current)
+            guard died, restarts < maximumRestarts, !self.isClosing(), !Task.isCancelled else {
+                self.ended(current, reason)
+                return
+            }
+            restarts += 1
+            let replacement = "\(id).\(restarts + 1)"
+            logger.warning("worker \(current) died (\(reason)); starting \(replacement)")
+            self.announce(replacement)
+            self.ended(current, reason)
+            current = replacement
+        }
     }
 }

@@ -101,29 +101,19 @@ public struct SSHLauncher: WorkerLauncher {
         await withDiscardingTaskGroup { group in
             for id in ids {
                 group.addTask {
-                    var current = id
-                    var restarts = 0
-                    while true {
-                        let (reason, died) = await self.runWorker(
-                            id: current,
+                    await context.runReplacingDeadWorkers(
+                        id: id,
+                        maximumRestarts: self.maximumRestarts,
+                        logger: self.logger
+                    ) {
+                        await self.runWorker(
+                            id: $0,
                             host: host,
                             cores: cores,
                             count: count,
                             limiter: limiter,
                             context: context
                         )
-                        guard died, restarts < self.maximumRestarts, !context.isClosing(), !Task.isCancelled else {
-                            context.ended(current, reason)
-                            return
-                        }
-                        // Announced before the old one's gate closes, so the scheduler never sees zero workers
-                        // coming while the replacement connects.
-                        restarts += 1
-                        let replacement = "\(id).\(restarts + 1)"
-                        self.logger.warning("worker \(current) died (\(reason)); starting \(replacement)")
-                        context.announce(replacement)
-                        context.ended(current, reason)
-                        current = replacement
                     }
                 }
             }
