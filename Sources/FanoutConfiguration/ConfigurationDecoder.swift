@@ -19,7 +19,7 @@ struct ConfigurationDecoder {
     static let hostKeys = ["address", "port", "user", "identity", "workers", "slots"]
     static let schedulingKeys = [
         "prefetch", "max_retries", "batch_size", "heartbeat_interval", "heartbeat_timeout", "task_timeout",
-        "retry_job_errors", "speculation",
+        "retry_job_errors", "speculation", "max_in_flight",
     ]
     static let limitKeys = ["max_frame_bytes", "handshake_timeout", "max_pending_connections"]
 
@@ -295,6 +295,9 @@ struct ConfigurationDecoder {
         }
         if let value = reader["speculation"] {
             settings.speculation = try boolean(value, field: reader.field("speculation"))
+        }
+        if let value = reader["max_in_flight"] {
+            settings.maxInFlight = try integer(value, field: reader.field("max_in_flight"), range: 1024...16_777_216)
         }
         if settings.heartbeatTimeout <= settings.heartbeatInterval {
             let interval = Self.format(settings.heartbeatInterval)

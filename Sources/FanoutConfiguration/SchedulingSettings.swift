@@ -24,6 +24,10 @@ public struct SchedulingSettings: Sendable, Equatable {
     /// yaml `speculation`: near the end of a run, idle workers get copies of the tasks that have been out longest;
     /// the first result wins and the other copy is cancelled. Default `true`.
     public var speculation: Bool
+    /// yaml `max_in_flight`: the most tasks the whole cluster holds out at once to cover slow links' round trips;
+    /// a worker on a slow link may hold its share (this ÷ workers, at least 2,048). Default `65536`. Allowed:
+    /// 1024...16777216.
+    public var maxInFlight: Int
 
     /// Creates scheduling settings.
     /// - Parameters:
@@ -40,7 +44,8 @@ public struct SchedulingSettings: Sendable, Equatable {
         heartbeatTimeout: Double = 5,
         taskTimeout: Double? = nil,
         retryJobErrors: Bool = false,
-        speculation: Bool = true
+        speculation: Bool = true,
+        maxInFlight: Int = 65_536
     ) {
         self.prefetch = prefetch
         self.maxRetries = maxRetries
@@ -50,5 +55,6 @@ public struct SchedulingSettings: Sendable, Equatable {
         self.taskTimeout = taskTimeout
         self.retryJobErrors = retryJobErrors
         self.speculation = speculation
+        self.maxInFlight = maxInFlight
     }
 }

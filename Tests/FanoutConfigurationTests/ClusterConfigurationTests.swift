@@ -41,6 +41,7 @@ struct ClusterConfigurationTests {
           batch_size: 1_000
           heartbeat_interval: 0.5
           heartbeat_timeout: 3
+          max_in_flight: 200_000
         limits:
           max_frame_bytes: 1048576
           handshake_timeout: 30
@@ -65,6 +66,7 @@ struct ClusterConfigurationTests {
         #expect(configuration.scheduling == SchedulingSettings(prefetch: 2, maxRetries: 3, batchSize: 256))
         #expect(configuration.scheduling.heartbeatInterval == 1)
         #expect(configuration.scheduling.heartbeatTimeout == 5)
+        #expect(configuration.scheduling.maxInFlight == 65_536)
         #expect(configuration.limits == LimitSettings(maxFrameBytes: 16_777_216, handshakeTimeout: 10))
         #expect(configuration.transport == .tls)
     }
@@ -111,7 +113,8 @@ struct ClusterConfigurationTests {
                 maxRetries: 10,
                 batchSize: 1000,
                 heartbeatInterval: 0.5,
-                heartbeatTimeout: 3
+                heartbeatTimeout: 3,
+                maxInFlight: 200_000
             ),
             limits: LimitSettings(maxFrameBytes: 1_048_576, handshakeTimeout: 30),
             transport: .plain

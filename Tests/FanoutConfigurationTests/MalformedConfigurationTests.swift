@@ -101,6 +101,11 @@ struct MalformedConfigurationTests {
             "cluster.yaml:2:16: field 'scheduling.speculation': expected true or false, got '3'"
         ),
         MalformedCase(
+            "max_in_flight below a worker's usual window",
+            "scheduling:\n  max_in_flight: 100\n",
+            "cluster.yaml:2:18: field 'scheduling.max_in_flight': must be between 1024 and 16777216, got 100"
+        ),
+        MalformedCase(
             "retry_job_errors not a boolean",
             "scheduling:\n  retry_job_errors: sometimes\n",
             "cluster.yaml:2:21: field 'scheduling.retry_job_errors': expected true or false, got 'sometimes'"

@@ -34,8 +34,15 @@ struct WorkerCapacityTests {
         }
     }
 
-    fileprivate static func capacity(_ worker: WorkerState) -> Int {
-        worker.capacity(prefetch: 2, latencyBudgetNanoseconds: 5_000_000, adaptiveLimit: 2_048)
+    /// The capacity with the default limits; `roundTripLimit` is the worker's share of the cluster-wide bound
+    /// (65,536 ÷ 32 workers by default here, no more than the usual limit).
+    fileprivate static func capacity(_ worker: WorkerState, roundTripLimit: Int = 2_048) -> Int {
+        worker.capacity(
+            prefetch: 2,
+            latencyBudgetNanoseconds: 5_000_000,
+            adaptiveLimit: 2_048,
+            roundTripLimit: roundTripLimit
+        )
     }
 
     @Test func beforeAnyResultOnlyPrefetch() {
@@ -86,5 +93,29 @@ extension WorkerCapacityTests {
         #expect(worker.roundTripNanoseconds == 100_000)
         Self.finish(&worker, count: 5, busy: 1_000_000, roundTrip: 100_000)
         #expect(Self.capacity(worker) == 10)  // 2 slots × 5 ms / 1 ms
+    }
+}
+
+extension WorkerCapacityTests {
+    @Test func aSlowLinkMayTakeTheWorkersShareOfTheClusterWindow() {
+        // 3 workers on a 20 ms link: each may hold 65,536 ÷ 3 for its round trips; 1 µs tasks want 80,000.
+        var tiny = Self.worker(slots: 2)
+        Self.finish(&tiny, count: 50, busy: 1_000, roundTrip: 20_000_000)
+        #expect(Self.capacity(tiny, roundTripLimit: 65_536 / 3) == 21_845)
+        // 10 µs tasks want 2 slots × 40 ms / 10 µs = 8,000, within the share.
+        var short = Self.worker(slots: 2)
+        Self.finish(&short, count: 50, busy: 10_000, roundTrip: 20_000_000)
+        #expect(Self.capacity(short, roundTripLimit: 65_536 / 3) == 8_000)
+    }
+
+    @Test func theShareNeverWidensTheLatencyBudgetAndNeverFallsBelowTheUsualLimit() {
+        // On a fast link the share does not matter: 5 ms of 1 µs tasks stays at the usual limit.
+        var fast = Self.worker(slots: 2)
+        Self.finish(&fast, count: 50, busy: 1_000, roundTrip: 100_000)
+        #expect(Self.capacity(fast, roundTripLimit: 65_536) == 2_048)
+        // 64 workers share 65,536: 1,024 each, but a worker keeps the usual limit (the load test's regime).
+        var crowded = Self.worker(slots: 2)
+        Self.finish(&crowded, count: 50, busy: 1_000, roundTrip: 20_000_000)
+        #expect(Self.capacity(crowded, roundTripLimit: 65_536 / 64) == 2_048)
     }
 }

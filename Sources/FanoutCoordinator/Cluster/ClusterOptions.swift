@@ -77,6 +77,7 @@ public struct ClusterOptions: Sendable {
         settings.batchSize = self.configuration.scheduling.batchSize
         settings.retryJobErrors = self.configuration.scheduling.retryJobErrors
         settings.speculation = self.configuration.scheduling.speculation
+        settings.clusterInFlightLimit = self.configuration.scheduling.maxInFlight
         settings.maximumFrameBytes = self.configuration.limits.maxFrameBytes
         return settings
     }

@@ -285,6 +285,7 @@ final class Scheduler: Sendable {
                 self.pausedForConsumer = false
             }
             let now = Self.monotonicNanoseconds()
+            let roundTripLimit = self.settings.clusterInFlightLimit / max(1, self.workers.count)
             for workerID in self.order {
                 guard var worker = self.workers.removeValue(forKey: workerID) else { continue }
                 defer { self.workers[workerID] = worker }
@@ -293,7 +294,8 @@ final class Scheduler: Sendable {
                     worker.capacity(
                         prefetch: self.settings.prefetch,
                         latencyBudgetNanoseconds: self.settings.latencyBudgetNanoseconds,
-                        adaptiveLimit: self.settings.adaptiveLimit
+                        adaptiveLimit: self.settings.adaptiveLimit,
+                        roundTripLimit: roundTripLimit
                     ) - worker.inFlight.count
                 guard room > 0 else { continue }
                 var batch: [TaskAssignment] = []

@@ -12,8 +12,13 @@ public struct SchedulerSettings: Sendable, Equatable {
     public var speculation = true
     /// For short tasks, each worker holds enough to keep its slots busy for this long, in nanoseconds.
     public var latencyBudgetNanoseconds: Double = 5_000_000
-    /// The most tasks one worker holds, whatever the adaptive sizing says.
+    /// The most tasks one worker holds to cover ``latencyBudgetNanoseconds``.
     public var adaptiveLimit: Int = 2_048
+    /// The most tasks the whole cluster holds out to cover measured round trips (`scheduling.max_in_flight`): on a
+    /// slow link a worker may hold up to its share of this (this ÷ workers, never less than ``adaptiveLimit``), so
+    /// a long round trip does not cap throughput at `adaptiveLimit` ÷ round trip, while many workers together
+    /// cannot take the whole run.
+    public var clusterInFlightLimit: Int = 65_536
     /// The scheduler stops pulling inputs while this many results wait for the caller.
     public var resultBufferLimit: Int = 16_384
 

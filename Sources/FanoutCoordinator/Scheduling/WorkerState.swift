@@ -24,21 +24,28 @@ struct WorkerState {
     var roundTripNanoseconds: Double = .infinity
 
     /// How many tasks this worker should hold at once: one running per slot, `prefetch` queued per slot, and for
-    /// short tasks enough extra to cover `latencyBudgetNanoseconds` of work, or two measured round trips when the
-    /// link is slower than that, up to `adaptiveLimit` tasks.
-    func capacity(prefetch: Int, latencyBudgetNanoseconds: Double, adaptiveLimit: Int) -> Int {
+    /// short tasks enough extra to cover `latencyBudgetNanoseconds` of work (up to `adaptiveLimit` tasks), or two
+    /// measured round trips of work when the link is slower than that (up to `roundTripLimit` tasks, the worker's
+    /// share of the cluster-wide bound, see ``SchedulerSettings/clusterInFlightLimit``).
+    func capacity(
+        prefetch: Int,
+        latencyBudgetNanoseconds: Double,
+        adaptiveLimit: Int,
+        roundTripLimit: Int
+    ) -> Int {
         let base = self.handle.slots * (1 + prefetch)
         // Until the first result says how long a task takes, assume tasks are long: hoarding unknown work on the
         // first worker to join would starve the others.
         guard self.timedTasks > 0 else { return base }
         let perTask = max(self.averageTaskNanoseconds, 1_000)
+        let slots = Double(self.handle.slots)
+        let latency = min(Double(adaptiveLimit), slots * latencyBudgetNanoseconds / perTask)
+        // A measured round trip also holds the coordinator's own queueing. Each worker taking up to 32,768 tasks
+        // for it sent 64 busy debug-build workers on 2 vCPUs into a spiral of late heartbeats and lost workers
+        // (CI), so what the round trip adds is bounded by the worker's share of the whole cluster's window.
         let roundTrips = self.roundTripNanoseconds.isFinite ? 2 * self.roundTripNanoseconds : 0
-        let budget = max(latencyBudgetNanoseconds, roundTrips)
-        // The round trip may widen the window, but not past `adaptiveLimit`: a measured round trip also holds the
-        // coordinator's own queueing, and 64 busy workers each taking 32,768 tasks sent it into a spiral of late
-        // heartbeats and lost workers (CI). Bounding the whole cluster's window is the proper fix; not built yet.
-        let adaptive = Int(min(Double(adaptiveLimit), Double(self.handle.slots) * budget / perTask))
-        return max(base, adaptive)
+        let link = min(Double(max(adaptiveLimit, roundTripLimit)), slots * roundTrips / perTask)
+        return max(base, Int(max(latency, link)))
     }
 
     /// Forgets the task length learned in earlier runs: another run may be another job, and a window sized for
