@@ -177,6 +177,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "FanoutWorkerTests",
+            dependencies: ["FanoutWorker", "FanoutProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "FanoutCoordinatorTests",
             dependencies: [
                 "FanoutCoordinator", "FanoutProtocol", .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -60,6 +60,13 @@ final class TaskQueue: @unchecked Sendable {
         self.condition.unlock(withValue: self.closed || !self.items.isEmpty ? Self.ready : Self.empty)
     }
 
+    /// Tasks queued and not yet started.
+    var waiting: Int {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        return self.items.count
+    }
+
     /// Tasks queued or running.
     var inFlight: Int {
         self.condition.lock()

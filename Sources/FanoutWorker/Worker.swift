@@ -146,9 +146,12 @@ public struct Worker: Sendable {
         let taskTimeoutNanoseconds = UInt64(welcome.taskTimeoutMilliseconds) * 1_000_000
         let running = slots.running
         return await withThrowingTaskGroup(of: Void.self) { group in
-            // Writer: one frame per wakeup with everything that finished since the last one.
+            // Writer: one frame per wakeup with everything that finished since the last one, after a short wait
+            // for more while the worker still has queued work (see `ResultOutbox.lingerNanoseconds`).
             group.addTask {
                 for await _ in outbox.wakeups {
+                    let linger = outbox.lingerNanoseconds(waitingTasks: queue.waiting, slots: configuration.slots)
+                    if linger > 0 { try await Task.sleep(for: .nanoseconds(Int64(linger))) }
                     let batch = outbox.drain(maximumBytes: configuration.maximumFrameBytes / 2)
                     if !batch.isEmpty {
                         try await outbound.write(.resultBatch(ResultBatch(results: batch)))
