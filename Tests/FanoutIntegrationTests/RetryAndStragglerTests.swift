@@ -123,6 +123,43 @@ extension IntegrationSuite {
     }
 }
 
+extension IntegrationSuite {
+    /// 4 sleeps of 300, 300, 300 and 10 ms on 2 one-slot workers: before any result the first worker takes the
+    /// first three (1 running, 2 prefetched), the second the short one, then idles.
+    private static func endOfRunBalance(speculation: Bool) async throws -> (
+        workerOf: [Int: String], moved: Int
+    ) {
+        let options = try Self.options(workers: 2) { configuration in
+            configuration.scheduling.speculation = speculation
+        }
+        return try await Cluster.withCluster(options) { cluster in
+            try await cluster.waitForWorkers(2)
+            var workerOf: [Int: String] = [:]
+            for try await result in cluster.map(Sleep.self, [UInt32(300), 300, 300, 10]) {
+                #expect(workerOf[result.index] == nil, "task \(result.index) answered twice")
+                workerOf[result.index] = result.workerID
+            }
+            return (workerOf, cluster.statistics.movedTasks)
+        }
+    }
+
+    @Test("at the end of a run an idle worker takes a task queued behind another's; each result arrives once")
+    func queuedTasksMoveToIdleWorkers() async throws {
+        let balanced = try await Self.endOfRunBalance(speculation: true)
+        #expect(Set(balanced.workerOf.keys) == [0, 1, 2, 3])
+        #expect(balanced.moved >= 1)
+        // The last queued task (2) ran on the worker that had finished the short one, not behind 0 and 1.
+        #expect(balanced.workerOf[2] == balanced.workerOf[3])
+        #expect(balanced.workerOf[2] != balanced.workerOf[0])
+
+        // scheduling.speculation: false never runs a task twice, so nothing moves: 2 waits behind 0 and 1.
+        let unbalanced = try await Self.endOfRunBalance(speculation: false)
+        #expect(Set(unbalanced.workerOf.keys) == [0, 1, 2, 3])
+        #expect(unbalanced.moved == 0)
+        #expect(unbalanced.workerOf[2] == unbalanced.workerOf[0])
+    }
+}
+
 extension Result where Failure == TaskFailure {
     /// The failure's message, if the task failed.
     var failureMessage: String? {

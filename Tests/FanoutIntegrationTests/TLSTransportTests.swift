@@ -306,5 +306,9 @@ extension IntegrationSuite {
         let help = try ProcessHarness.run(worker, ["--help"])
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("--stdio"))
+        #expect(help.standardOutput.contains("--digest-hint"))
+        let badHint = try ProcessHarness.run(worker, ["--connect", "127.0.0.1:9", "--digest-hint", "abc"])
+        #expect(badHint.status == 2)
+        #expect(badHint.standardError.contains("--digest-hint wants SHA256HEX@DEVICE:INODE:SIZE:MTIME, got 'abc'"))
     }
 }

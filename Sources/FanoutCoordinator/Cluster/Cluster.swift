@@ -85,15 +85,16 @@ public final class Cluster: Sendable {
             launchers.append(sshLauncher)
         }
         if localCount > 0 {
-            expectedDigests.insert(try Self.digest(of: options.workerExecutable))
-            launchers.append(
-                LocalProcessLauncher(
-                    count: localCount,
-                    slots: options.resolvedLocalSlots,
-                    executable: options.workerExecutable,
-                    logger: logger
-                )
+            let hint = try Self.digestHint(of: options.workerExecutable)
+            expectedDigests.insert(hint.digest)
+            var launcher = LocalProcessLauncher(
+                count: localCount,
+                slots: options.resolvedLocalSlots,
+                executable: options.workerExecutable,
+                logger: logger
             )
+            launcher.digestHint = hint.fileIdentity.isEmpty ? nil : hint
+            launchers.append(launcher)
         }
         let listener = try await WorkerListener.bind(
             host: listenHost,
@@ -292,8 +293,12 @@ public final class Cluster: Sendable {
     }
 
     static func digest(of executable: WorkerExecutable) throws -> String {
+        try self.digestHint(of: executable).digest
+    }
+
+    static func digestHint(of executable: WorkerExecutable) throws -> DigestHint {
         do {
-            return try FileDigestCache.digest(ofFile: executable.path)
+            return try FileDigestCache.hint(ofFile: executable.path)
         } catch {
             throw ClusterError(
                 .workerExecutable,

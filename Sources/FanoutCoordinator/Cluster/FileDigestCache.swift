@@ -14,30 +14,32 @@ import Darwin
 enum FileDigestCache {
     private struct Key: Hashable {
         var path: String
-        var device: UInt64
-        var inode: UInt64
-        var size: Int64
-        var modifiedSeconds: Int
-        var modifiedNanoseconds: Int
+        var identity: String
     }
 
     private static let digests = NIOLockedValueBox<[Key: String]>([:])
 
     /// The file's lower-case hex SHA-256, from the cache when the file has not changed since it was hashed.
     static func digest(ofFile path: String) throws(ProtocolError) -> String {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return try BinaryDigest.ofFile(atPath: path) }
-        let key = Key(
-            path: path,
-            device: UInt64(status.st_dev),
-            inode: UInt64(status.st_ino),
-            size: Int64(status.st_size),
-            modifiedSeconds: Int(status.st_mtim.tv_sec),
-            modifiedNanoseconds: Int(status.st_mtim.tv_nsec)
-        )
-        if let known = Self.digests.withLockedValue({ $0[key] }) { return known }
+        try self.hint(ofFile: path).digest
+    }
+
+    /// The file's SHA-256 with the identity of the file version hashed (device, inode, size, modification time),
+    /// for a worker started from it (``DigestHint``).
+    static func hint(ofFile path: String) throws(ProtocolError) -> DigestHint {
+        guard let identity = DigestHint.fileIdentity(atPath: path) else {
+            return DigestHint(digest: try BinaryDigest.ofFile(atPath: path), fileIdentity: "")
+        }
+        let key = Key(path: path, identity: identity)
+        if let known = Self.digests.withLockedValue({ $0[key] }) {
+            return DigestHint(digest: known, fileIdentity: identity)
+        }
         let digest = try BinaryDigest.ofFile(atPath: path)
+        // Changed while being hashed: the digest is of one of its versions, but not for certain of this identity.
+        guard DigestHint.fileIdentity(atPath: path) == identity else {
+            return DigestHint(digest: digest, fileIdentity: "")
+        }
         Self.digests.withLockedValue { $0[key] = digest }
-        return digest
+        return DigestHint(digest: digest, fileIdentity: identity)
     }
 }

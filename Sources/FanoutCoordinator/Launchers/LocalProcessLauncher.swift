@@ -33,6 +33,10 @@ public struct LocalProcessLauncher: WorkerLauncher {
         self.logger = logger
     }
 
+    /// The executable's digest as the coordinator computed it, passed on so that workers need not hash their own
+    /// binary when it is still that file (see ``DigestHint``); `nil` lets each worker hash itself.
+    public var digestHint: DigestHint?
+
     /// How many times one worker is replaced after it died (killed, crashed, or exited to stop a task past
     /// `scheduling.task_timeout`), so a task that keeps killing workers cannot make a crash loop.
     public var maximumRestarts = 5
@@ -66,7 +70,7 @@ public struct LocalProcessLauncher: WorkerLauncher {
                 "--slots", "\(self.slots)",
                 "--id", id,
                 "--max-frame-bytes", "\(context.maximumFrameBytes)",
-            ]
+            ] + (self.digestHint.map { ["--digest-hint", $0.argument] } ?? [])
         let launchLines = context.standardInputLines
         do {
             let result = try await Subprocess.run(

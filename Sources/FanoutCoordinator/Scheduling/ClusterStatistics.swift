@@ -26,6 +26,7 @@ public final class ClusterStatistics: Sendable {
         var retried = 0
         var speculated = 0
         var speculativeWins = 0
+        var moved = 0
         var hosts: [String: HostReport] = [:]
         var hostOrder: [String] = []
         var pendingLaunches = 0
@@ -58,6 +59,7 @@ public final class ClusterStatistics: Sendable {
     func addRetried(_ count: Int) { self.state.withLockedValue { $0.retried += count } }
     func addSpeculated(_ count: Int) { self.state.withLockedValue { $0.speculated += count } }
     func addSpeculativeWin() { self.state.withLockedValue { $0.speculativeWins += 1 } }
+    func addMoved(_ count: Int) { self.state.withLockedValue { $0.moved += count } }
 
     /// Every worker seen so far, sorted by id.
     public var workers: [Worker] {
@@ -92,6 +94,9 @@ public final class ClusterStatistics: Sendable {
     public var speculativeCopies: Int { self.state.withLockedValue { $0.speculated } }
     /// Straggling tasks whose speculative copy finished first.
     public var speculativeWins: Int { self.state.withLockedValue { $0.speculativeWins } }
+    /// Queued tasks handed to an idle worker at the end of a run, instead of waiting behind their worker's other
+    /// tasks (`scheduling.speculation`).
+    public var movedTasks: Int { self.state.withLockedValue { $0.moved } }
 }
 
 extension String {

@@ -325,6 +325,7 @@ final class Scheduler: Sendable {
                 }
             }
             if self.settings.speculation, self.inputsExhausted, self.retries.isEmpty {
+                self.moveQueuedTasks(run: run, now: now)
                 self.speculate(run: run, now: now)
             }
             if let reason = self.abortReason {
@@ -333,6 +334,47 @@ final class Scheduler: Sendable {
                 return
             }
             self.checkRunEnd(run)
+        }
+
+        /// End-of-run balance: once every input is out, a worker with an idle slot gets a copy of a task still
+        /// queued behind another worker's running ones (the one sent last, which would start last), so that one
+        /// worker does not idle while another works through its prefetched queue. The copy usually finishes first
+        /// and the queued original is cancelled before it starts; if it started meanwhile, the first result wins,
+        /// as for stragglers. Only tasks long enough to be worth a round trip move.
+        mutating func moveQueuedTasks(run: RunRequest, now: UInt64) {
+            for idleID in self.order {
+                guard var idle = self.workers.removeValue(forKey: idleID) else { continue }
+                defer { self.workers[idleID] = idle }
+                guard !idle.leaving else { continue }
+                let worthMoving = max(500_000, 2 * (idle.roundTripNanoseconds.isFinite ? idle.roundTripNanoseconds : 0))
+                while idle.inFlight.count < idle.handle.slots {
+                    // The other worker with the most queued work of long enough tasks: its tasks past the oldest
+                    // `slots` (tasks run in the order sent) that have no copy out yet.
+                    var best: (id: String, queued: [PendingTask], work: Double)?
+                    for (ownerID, owner) in self.workers where !owner.leaving {
+                        // A worker with no result yet in this run is judged by the idle one's tasks.
+                        let perTask =
+                            owner.timedTasks > 0
+                            ? owner.averageTaskNanoseconds
+                            : (idle.timedTasks > 0 ? idle.averageTaskNanoseconds : worthMoving)
+                        guard owner.inFlight.count > owner.handle.slots, perTask >= worthMoving else { continue }
+                        let queued = owner.inFlight.values.sorted { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }
+                            .dropFirst(owner.handle.slots).filter { self.copies[$0.id] == nil }
+                        let work = Double(queued.count) * perTask / Double(owner.handle.slots)
+                        if !queued.isEmpty, work > best?.work ?? 0 { best = (ownerID, queued, work) }
+                    }
+                    // The one sent last would start last.
+                    guard let ownerID = best?.id, let task = best?.queued.last else { return }
+                    var copy = task
+                    copy.sentAt = now
+                    idle.inFlight[copy.id] = copy
+                    idle.handle.send(
+                        .taskBatch(TaskBatch(job: run.job, tasks: [TaskAssignment(taskID: copy.id, input: copy.input)]))
+                    )
+                    self.copies[copy.id] = [ownerID, idleID]
+                    self.statistics.addMoved(1)
+                }
+            }
         }
 
         /// Straggler handling at the end of a run: a worker with an idle slot gets a copy of the task that has been

@@ -48,6 +48,11 @@ struct SummaryPrinter {
                     + "\(outcome.speculativeWins) finished first on the copy (scheduling.speculation)"
             )
         }
+        if outcome.movedTasks > 0 {
+            lines.append(
+                "end of run: \(outcome.movedTasks) queued tasks moved to idle workers (scheduling.speculation)"
+            )
+        }
         if outcome.retried > 0 {
             lines.append("tasks reassigned after a worker was lost: \(outcome.retried)")
         }

@@ -20,6 +20,8 @@ struct ClusterRunOutcome<Output: Sendable & Equatable>: @unchecked Sendable {
     var retried = 0
     var speculativeCopies = 0
     var speculativeWins = 0
+    /// Queued tasks handed to idle workers at the end of the run.
+    var movedTasks = 0
     /// Results read back from the journal instead of computed in this run.
     var replayed = 0
     /// The `--journal` file, if the run kept one.

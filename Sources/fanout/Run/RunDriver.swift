@@ -83,6 +83,7 @@ struct RunDriver<W: Workload> {
                         tally.retried = cluster.statistics.retriedTasks
                         tally.speculativeCopies = cluster.statistics.speculativeCopies
                         tally.speculativeWins = cluster.statistics.speculativeWins
+                        tally.movedTasks = cluster.statistics.movedTasks
                         return tally
                     }
                 }
