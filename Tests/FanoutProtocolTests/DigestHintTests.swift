@@ -22,7 +22,9 @@ struct DigestHintTests {
     @Test func theHintIsTrustedOnlyWhileTheExecutableIsThatFile() throws {
         let identity = try #require(DigestHint.fileIdentity(atPath: "/proc/self/exe"))
         // The same file: the hint's digest is taken as is, without hashing (a fake digest shows it was not hashed).
-        #expect(DigestHint(digest: Self.fakeDigest, fileIdentity: identity).digestOfCurrentExecutable() == Self.fakeDigest)
+        #expect(
+            DigestHint(digest: Self.fakeDigest, fileIdentity: identity).digestOfCurrentExecutable() == Self.fakeDigest
+        )
         // Another identity (the file was rebuilt or replaced since the launcher hashed it): the worker hashes itself.
         let stale = DigestHint(digest: Self.fakeDigest, fileIdentity: identity + "0")
         let hashed = stale.digestOfCurrentExecutable()
