@@ -14,7 +14,8 @@ struct BenchCommand: AsyncParsableCommand {
             Every mode runs the same tasks of the same kernel. Each mode gets --warmup unmeasured runs (cluster \
             modes: one calibration run of the middle task on every slot, which also starts and deploys the \
             workers), then --repeat measured runs, each cluster run starting its workers afresh: the wall time \
-            includes launching them. The report gives the median and [min–max] wall time, speedup over the \
+            includes launching them. Measured runs go in rounds of one run per mode, so that drift in the \
+            machine's speed affects every mode alike. The report gives the median and [min–max] wall time, speedup over the \
             sequential median, efficiency (speedup ÷ cores used), the Karp–Flatt serial fraction, per-host shares \
             and per-core speed, and where the time went.
 

@@ -76,33 +76,13 @@ struct BenchDriver<W: Workload> {
         )
 
         // The baseline every speedup is over: always measured.
-        let sequential = try await self.measureSequential(self.workload)
-        report.sequentialSeconds = sequential.median
-        report.modes.append(
-            ModeResult(
-                mode: "sequential",
-                coresUsed: 1,
-                workers: 1,
-                wall: sequential,
-                sequentialSeconds: sequential.median
-            )
-        )
-        let calibration = try await self.sequentialTaskSeconds()
+        var planned: [PlannedMode] = [.sequential]
         for mode in self.settings.modes where mode != .sequential {
             switch mode {
             case .sequential:
                 break
             case .threads:
-                let wall = try await self.measureThreads(self.workload, threads: self.settings.localWorkers)
-                report.modes.append(
-                    ModeResult(
-                        mode: "threads",
-                        coresUsed: self.settings.localWorkers,
-                        workers: self.settings.localWorkers,
-                        wall: wall,
-                        sequentialSeconds: sequential.median
-                    )
-                )
+                planned.append(.threads)
             case .local, .remote, .all:
                 if mode != .local, let reason = self.remoteSkipReason {
                     report.skipped.append(SkippedMode(mode: mode.rawValue, reason: reason))
@@ -113,12 +93,67 @@ struct BenchDriver<W: Workload> {
                     localWorkers: mode == .remote ? 0 : self.settings.localWorkers,
                     hosts: mode == .local ? [] : self.hosts
                 )
+                planned.append(.cluster(mode: mode.rawValue, options: options))
+            }
+        }
+        let calibration = try await self.sequentialTaskSeconds()
+        var speeds: [String: [String: Double]] = [:]
+        for case .cluster(let mode, let options) in planned {
+            speeds[mode] = try await self.calibrate(mode: mode, options: options, calibrationSeconds: calibration)
+        }
+        for index in 0..<self.settings.warmups {
+            for case let mode in planned where !mode.isCluster {
+                let seconds = try await self.runOnce(mode).wall
+                self.note(
+                    "\(mode.label): warm-up \(index + 1)/\(self.settings.warmups): \(NumberFormatting.duration(seconds))"
+                )
+            }
+        }
+        // Measured in rounds, each running every mode once: on a shared machine whose speed drifts by several per
+        // cent from minute to minute, all sequential runs first and all parallel runs later would put the drift
+        // into the speedup.
+        var samples = Array(repeating: [ClusterRunMeasurement](), count: planned.count)
+        let rounds = max(1, self.settings.repeats)
+        for round in 0..<rounds {
+            for (index, mode) in planned.enumerated() {
+                let run = try await self.runOnce(mode)
+                samples[index].append(run)
+                self.note("\(mode.label): run \(round + 1)/\(rounds): \(NumberFormatting.duration(run.wall))")
+            }
+        }
+        guard let sequential = TimingSummary(samples: samples[0].map(\.wall)) else {
+            throw BenchError(.taskFailed, "no runs")
+        }
+        report.sequentialSeconds = sequential.median
+        for (index, mode) in planned.enumerated() {
+            switch mode {
+            case .sequential:
                 report.modes.append(
-                    try await self.measureCluster(
-                        mode: mode.rawValue,
-                        options: options,
-                        sequentialSeconds: sequential.median,
-                        calibrationSeconds: calibration
+                    ModeResult(
+                        mode: "sequential",
+                        coresUsed: 1,
+                        workers: 1,
+                        wall: sequential,
+                        sequentialSeconds: sequential.median
+                    )
+                )
+            case .threads:
+                report.modes.append(
+                    ModeResult(
+                        mode: "threads",
+                        coresUsed: self.settings.localWorkers,
+                        workers: self.settings.localWorkers,
+                        wall: TimingSummary(samples: samples[index].map(\.wall)) ?? sequential,
+                        sequentialSeconds: sequential.median
+                    )
+                )
+            case .cluster(let name, _):
+                report.modes.append(
+                    Self.modeResult(
+                        mode: name,
+                        runs: samples[index],
+                        speeds: speeds[name] ?? [:],
+                        sequentialSeconds: sequential.median
                     )
                 )
             }
@@ -163,40 +198,74 @@ struct BenchDriver<W: Workload> {
         return summary
     }
 
-    /// Every task one after another on one thread.
+    /// Every task one after another on one thread, `--repeat` times after `--warmup` unmeasured runs.
     func measureSequential<V: Workload>(_ workload: V) async throws -> TimingSummary {
+        try await self.repeated("sequential \(V.J.name)") { try await self.sequentialRun(workload) }
+    }
+
+    /// Every task one after another on one thread, once.
+    /// - Returns: The wall time in seconds.
+    func sequentialRun<V: Workload>(_ workload: V) async throws -> Double {
         let sink = OutputSink()
-        return try await self.repeated("sequential \(V.J.name)") {
-            try await ThreadGang.runOnOneThread {
-                let baseline = try SequentialBaseline<V.J.Output>.measure(workload)
-                sink.keep(baseline.outputs)
-                guard baseline.failures == 0 else {
-                    throw BenchError(.taskFailed, "\(baseline.failures) tasks failed in the sequential run")
-                }
-                return baseline.wallTime.seconds
+        return try await ThreadGang.runOnOneThread {
+            let baseline = try SequentialBaseline<V.J.Output>.measure(workload)
+            sink.keep(baseline.outputs)
+            guard baseline.failures == 0 else {
+                throw BenchError(.taskFailed, "\(baseline.failures) tasks failed in the sequential run")
             }
+            return baseline.wallTime.seconds
         }
     }
 
-    /// Every task on `threads` threads of this process, each taking the next task as it finishes one.
+    /// Every task on `threads` threads of this process, `--repeat` times after `--warmup` unmeasured runs.
     func measureThreads<V: Workload>(_ workload: V, threads: Int) async throws -> TimingSummary {
         try await self.repeated("threads ×\(threads) \(V.J.name)") {
-            let counter = TaskCounter(count: workload.taskCount)
-            let failures = FailureCount()
-            let sink = OutputSink()
-            let start = ContinuousClock.now
-            try await ThreadGang.run(threads: threads) { _ in
-                var outputs: [V.J.Output] = []
-                while let index = counter.take() {
-                    do { outputs.append(try V.J.run(workload.input(at: index))) } catch { failures.add() }
-                }
-                sink.keep(outputs)
+            try await self.threadsRun(workload, threads: threads)
+        }
+    }
+
+    /// Every task on `threads` threads of this process, each taking the next task as it finishes one, once.
+    /// - Returns: The wall time in seconds.
+    func threadsRun<V: Workload>(_ workload: V, threads: Int) async throws -> Double {
+        let counter = TaskCounter(count: workload.taskCount)
+        let failures = FailureCount()
+        let sink = OutputSink()
+        let start = ContinuousClock.now
+        try await ThreadGang.run(threads: threads) { _ in
+            var outputs: [V.J.Output] = []
+            while let index = counter.take() {
+                do { outputs.append(try V.J.run(workload.input(at: index))) } catch { failures.add() }
             }
-            let seconds = (ContinuousClock.now - start).seconds
-            guard failures.value == 0, sink.count == workload.taskCount else {
-                throw BenchError(.taskFailed, "\(failures.value) tasks failed in the threads run")
+            sink.keep(outputs)
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        guard failures.value == 0, sink.count == workload.taskCount else {
+            throw BenchError(.taskFailed, "\(failures.value) tasks failed in the threads run")
+        }
+        return seconds
+    }
+
+    /// One run of a planned mode on the bench's workload.
+    func runOnce(_ mode: PlannedMode) async throws -> ClusterRunMeasurement {
+        switch mode {
+        case .sequential:
+            return ClusterRunMeasurement(wall: try await self.sequentialRun(self.workload))
+        case .threads:
+            return ClusterRunMeasurement(
+                wall: try await self.threadsRun(self.workload, threads: self.settings.localWorkers)
+            )
+        case .cluster(let name, let options):
+            let workload = self.workload
+            let run = try await ClusterRunMeasurement.measure(
+                options,
+                W.J.self,
+                inputs: { workload.input(at: $0) },
+                count: workload.taskCount
+            )
+            guard run.failures == 0 else {
+                throw BenchError(.taskFailed, "\(run.failures) tasks failed in a \(name) run")
             }
-            return seconds
+            return run
         }
     }
 
@@ -221,14 +290,10 @@ struct BenchDriver<W: Workload> {
         return BenchStatistics.median(samples) ?? 0
     }
 
-    /// A cluster mode: a calibration run (the middle task on every slot, which also warms up caches and deploys
-    /// the worker), then the measured runs of the whole workload, each on a freshly started cluster.
-    func measureCluster(
-        mode: String,
-        options: ClusterOptions,
-        sequentialSeconds: Double,
-        calibrationSeconds: Double
-    ) async throws -> ModeResult {
+    /// A cluster mode's calibration run: the middle task on every slot, which also warms up caches and deploys
+    /// the worker. Each measured run then starts the cluster afresh (see ``runOnce(_:)``).
+    /// - Returns: Per-core speed per host against this machine's sequential run of that task.
+    func calibrate(mode: String, options: ClusterOptions, calibrationSeconds: Double) async throws -> [String: Double] {
         let workload = self.workload
         let middle = workload.taskCount / 2
         let estimatedSlots =
@@ -245,21 +310,7 @@ struct BenchDriver<W: Workload> {
         for (host, busy) in calibration.busyPerTask {
             if let median = BenchStatistics.median(busy), median > 0 { speeds[host] = calibrationSeconds / median }
         }
-        var runs: [ClusterRunMeasurement] = []
-        for index in 0..<max(1, self.settings.repeats) {
-            let run = try await ClusterRunMeasurement.measure(
-                options,
-                W.J.self,
-                inputs: { workload.input(at: $0) },
-                count: workload.taskCount
-            )
-            guard run.failures == 0 else {
-                throw BenchError(.taskFailed, "\(run.failures) tasks failed in a \(mode) run")
-            }
-            runs.append(run)
-            self.note("\(mode): run \(index + 1)/\(self.settings.repeats): \(NumberFormatting.duration(run.wall))")
-        }
-        return Self.modeResult(mode: mode, runs: runs, speeds: speeds, sequentialSeconds: sequentialSeconds)
+        return speeds
     }
 
     static func modeResult(
