@@ -343,9 +343,12 @@ final class Scheduler: Sendable {
         /// as for stragglers. Only tasks long enough to be worth a round trip move.
         mutating func moveQueuedTasks(run: RunRequest, now: UInt64) {
             for idleID in self.order {
+                // Most dispatches at the end of a run find no idle slot: look before taking the worker out.
+                guard let candidate = self.workers[idleID], !candidate.leaving,
+                    candidate.inFlight.count < candidate.handle.slots
+                else { continue }
                 guard var idle = self.workers.removeValue(forKey: idleID) else { continue }
                 defer { self.workers[idleID] = idle }
-                guard !idle.leaving else { continue }
                 let worthMoving = max(500_000, 2 * (idle.roundTripNanoseconds.isFinite ? idle.roundTripNanoseconds : 0))
                 while idle.inFlight.count < idle.handle.slots {
                     // The other worker with the most queued work of long enough tasks: its tasks past the oldest

@@ -102,7 +102,7 @@ struct BenchDriver<W: Workload> {
             speeds[mode] = try await self.calibrate(mode: mode, options: options, calibrationSeconds: calibration)
         }
         for index in 0..<self.settings.warmups {
-            for case let mode in planned where !mode.isCluster {
+            for mode in planned where !mode.isCluster {
                 let seconds = try await self.runOnce(mode).wall
                 self.note(
                     "\(mode.label): warm-up \(index + 1)/\(self.settings.warmups): \(NumberFormatting.duration(seconds))"
