@@ -42,77 +42,17 @@ public struct Worker: Sendable {
     /// - Throws: ``ProtocolError`` when the connection or the handshake fails.
     public func run(eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Ending {
         let configuration = self.configuration
-        let tlsClient: PinnedTLSClient?
-        switch configuration.channelSecurity {
-        case .plain:
-            tlsClient = nil
-        case .tls(let fingerprint):
-            tlsClient = try PinnedTLSClient(pinning: fingerprint)
-        }
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<WireMessage, WireMessage>> = {
-            channel in
-            channel.eventLoop.makeCompletedFuture {
-                try tlsClient?.addHandler(to: channel)
-                return try channel.wrapForWireProtocol(maximumFrameBytes: configuration.maximumFrameBytes)
-            }
-        }
-        let channel: NIOAsyncChannel<WireMessage, WireMessage>
-        if configuration.overStandardIO {
-            let (input, output) = try StandardIOConnection.detach()
-            channel = try await NIOPipeBootstrap(group: eventLoopGroup)
-                .takingOwnershipOfDescriptors(input: input, output: output, channelInitializer: initializer)
-        } else {
-            channel = try await ClientBootstrap(group: eventLoopGroup)
-                .connectTimeout(.milliseconds(Int64(configuration.connectTimeoutSeconds * 1000)))
-                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .connect(
-                    host: configuration.coordinatorHost,
-                    port: configuration.coordinatorPort,
-                    channelInitializer: initializer
-                )
-        }
-        return try await channel.executeThenClose { inbound, outbound in
-            var messages = inbound.makeAsyncIterator()
-            let hello = Hello(
-                binaryDigest: configuration.binaryDigest,
-                hostName: configuration.hostName,
-                processID: getpid(),
-                slots: configuration.slots,
-                workerID: configuration.workerID,
-                nonce: RunSecret.nonce()
-            )
-            // A coordinator that never finishes the handshake must not hold the worker forever.
-            let deadline = channel.channel.eventLoop.scheduleTask(
-                in: .milliseconds(Int64(configuration.connectTimeoutSeconds * 1000))
-            ) { channel.channel.close(promise: nil) }
-            let welcome: Welcome
-            do {
-                welcome = try await Handshake.joinCoordinator(
-                    secret: configuration.secret,
-                    hello: hello,
-                    receive: { try await messages.next() },
-                    send: { try await outbound.write($0) }
-                )
-                deadline.cancel()
-            } catch {
-                // A refused certificate or failed TLS handshake also ends the stream: say so, not "timed out".
-                if let tlsError = tlsClient?.explain(error) {
-                    throw tlsError
-                }
-                if let error = error as? ProtocolError, error.code == .connectionClosed {
-                    throw ProtocolError(
-                        .timedOut,
-                        "no handshake with the coordinator within \(configuration.connectTimeoutSeconds) s"
-                    )
-                }
-                throw error
-            }
-            return try await Self.serve(
+        return try await Self.connect(configuration: configuration, eventLoopGroup: eventLoopGroup) {
+            welcome,
+            messages,
+            outbound,
+            close in
+            try await Self.serve(
                 welcome: welcome,
                 configuration: configuration,
                 messages: &messages,
                 outbound: outbound,
-                close: { channel.channel.close(promise: nil) }
+                close: close
             )
         }
     }
