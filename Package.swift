@@ -147,6 +147,28 @@ let package = Package(
             path: "Examples/UserDefinedJob",
             swiftSettings: strictSettings
         ),
+        // Test support: a compromised worker the coordinator launches like `fanout-worker` (real secret, real
+        // protocol, lies), and helpers that build clusters of it.
+        .executableTarget(
+            name: "fanout-malicious-worker",
+            dependencies: [
+                "FanoutWorker", "FanoutJobs", "FanoutProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/MaliciousWorker",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "FanoutTestSupport",
+            dependencies: [
+                "FanoutCoordinator", "FanoutConfiguration", "FanoutJobs",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/FanoutTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "FanoutProtocolTests",
             dependencies: [
@@ -192,7 +214,7 @@ let package = Package(
             name: "FanoutIntegrationTests",
             dependencies: [
                 "FanoutCoordinator", "FanoutJobs", "FanoutProtocol", "FanoutWorker", "FanoutConfiguration",
-                "FanoutBench",
+                "FanoutBench", "FanoutTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
