@@ -41,19 +41,23 @@ public struct Worker: Sendable {
     /// - Returns: How the session ended.
     /// - Throws: ``ProtocolError`` when the connection or the handshake fails.
     public func run(eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Ending {
-        let configuration = self.configuration
-        return try await Self.connect(configuration: configuration, eventLoopGroup: eventLoopGroup) {
-            welcome,
-            messages,
-            outbound,
-            close in
-            try await Self.serve(
-                welcome: welcome,
-                configuration: configuration,
-                messages: &messages,
-                outbound: outbound,
-                close: close
-            )
+        // Dropped before its welcome (a flood at the coordinator's port), the worker dials again within its connect
+        // timeout.
+        try await Self.retryingConnect(configuration: self.configuration) { configuration, welcomed in
+            try await Self.connect(configuration: configuration, eventLoopGroup: eventLoopGroup) {
+                welcome,
+                messages,
+                outbound,
+                close in
+                welcomed()
+                return try await Self.serve(
+                    welcome: welcome,
+                    configuration: configuration,
+                    messages: &messages,
+                    outbound: outbound,
+                    close: close
+                )
+            }
         }
     }
 

@@ -129,6 +129,7 @@ public final class Cluster: Sendable {
             fail: { scheduler.post(.fatal($0)) }
         )
         context.isClosing = { closing.withLockedValue { $0 } }
+        context.admissions = listener.admissions
         let cluster = Cluster(
             scheduler: scheduler,
             registry: options.registry,

@@ -29,8 +29,18 @@ struct WorkerListener: Sendable {
         var heartbeatTimeout: Duration
         /// A task running longer fails and its worker exits; `nil` for no limit (`scheduling.task_timeout`).
         var taskTimeout: Duration? = nil
-        /// Connections allowed in their handshake at once (`limits.max_pending_connections`).
+        /// Connections allowed in their handshake at once (`limits.max_pending_connections`); when a new one
+        /// arrives and all are taken, the one that made the least progress is closed (see ``PendingConnections``).
         var maxPendingConnections = 256
+        /// How long a new connection has to deliver its hello (TLS handshake included), a much shorter wait than
+        /// the whole handshake's: idle and trickling connections leave the pending table quickly.
+        var helloTimeout: Duration = .seconds(3)
+        /// The workers launched, and what each was granted: a hello can name only one of these, and lower its
+        /// slots but never raise them.
+        var admissions = WorkerAdmissions()
+        /// Log lines a worker may send in a burst, and per second after that; more are dropped and counted.
+        var logBurst = 200
+        var logLinesPerSecond = 50
         /// The run's TLS server context (`transport: tls`), or `nil` for plain TCP.
         var tlsContext: NIOSSLContext?
     }
@@ -39,11 +49,34 @@ struct WorkerListener: Sendable {
     let settings: Settings
     let scheduler: Scheduler
     let logger: Logger
-    private let usedIDs = NIOLockedValueBox<Set<String>>([])
-    private let anonymousCounter = NIOLockedValueBox(0)
-    /// Connections in their handshake now, and connections refused since the limit was last not reached.
-    private let pending = NIOLockedValueBox(0)
-    private let refusedInBurst = NIOLockedValueBox(0)
+    /// Connections in their handshake now, and connections evicted since the table was last not full.
+    private let pending: NIOLockedValueBox<PendingConnections<any Channel>>
+    private let evictedInBurst = NIOLockedValueBox(0)
+    /// Connections dropped after their hello are logged at most this often.
+    private let dropLog = NIOLockedValueBox(LogRateLimit(burst: 20, perSecond: 2))
+
+    /// The size of the receive buffer of a connection until its handshake is done: with the small pre-handshake
+    /// frame limit, what all unauthenticated peers can make the coordinator hold is this plus one frame each,
+    /// times `limits.max_pending_connections`. An authenticated worker gets the adaptive allocator (up to 64 KiB).
+    static let handshakeReceiveBufferBytes = 4096
+    /// The longest worker log line kept, in characters.
+    static let logLineCharacters = 1024
+
+    private init(
+        serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>,
+        settings: Settings,
+        scheduler: Scheduler,
+        logger: Logger
+    ) {
+        self.serverChannel = serverChannel
+        self.settings = settings
+        self.scheduler = scheduler
+        self.logger = logger
+        self.pending = NIOLockedValueBox(PendingConnections(limit: settings.maxPendingConnections))
+    }
+
+    /// The registry launchers report their workers to (see ``LaunchContext/admissions``).
+    var admissions: WorkerAdmissions { self.settings.admissions }
 
     /// Binds the listening socket.
     /// - Returns: The listener; its ``port`` is the bound port (useful with port 0).
@@ -57,12 +90,18 @@ struct WorkerListener: Sendable {
     ) async throws -> WorkerListener {
         let maximumFrameBytes = settings.maximumFrameBytes
         let tlsContext = settings.tlsContext
+        let secret = settings.secret
         let channel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
         do {
             channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 256)
+                // A deep accept queue: under a flood the run's own workers must get in to be admitted at all.
+                .serverChannelOption(.backlog, value: 4096)
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .childChannelOption(
+                    .recvAllocator,
+                    value: FixedSizeRecvByteBufferAllocator(capacity: Self.handshakeReceiveBufferBytes)
+                )
                 .bind(host: host, port: port) { child in
                     child.eventLoop.makeCompletedFuture {
                         // TLS goes first, under the frames; the handshake deadline in `serve` covers it too, so a
@@ -70,7 +109,14 @@ struct WorkerListener: Sendable {
                         if let tlsContext {
                             try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
                         }
-                        return try child.wrapForWireProtocol(maximumFrameBytes: maximumFrameBytes)
+                        // Frames limited to a few KiB until the worker proves the secret; without TLS, every frame
+                        // after the openers is authenticated (ssh-tunnel arrives here as plain TCP on loopback).
+                        return try child.wrapForWireProtocol(
+                            role: .coordinator,
+                            secret: secret,
+                            authenticatesFrames: tlsContext == nil,
+                            maximumFrameBytes: maximumFrameBytes
+                        )
                     }
                 }
         } catch {
@@ -99,32 +145,17 @@ struct WorkerListener: Sendable {
     private func serve(_ connection: NIOAsyncChannel<WireMessage, WireMessage>) async {
         let peer = connection.channel.remoteAddress.map { "\($0)" } ?? "unknown peer"
         let settings = self.settings
-        let admitted = self.pending.withLockedValue { pending in
-            guard pending < settings.maxPendingConnections else { return false }
-            pending += 1
-            return true
-        }
-        guard admitted else {
-            // A flood: refuse at once, and log the first refusal of each burst only.
-            let first = self.refusedInBurst.withLockedValue { count in
-                count += 1
-                return count == 1
-            }
-            if first {
-                let limit = settings.maxPendingConnections
-                self.logger.warning(
-                    "refusing connections from \(peer) and others: \(limit) are already in their handshake (limits.max_pending_connections)"
-                )
-            }
-            try? await connection.channel.close()
-            return
-        }
+        let key = self.admit(connection.channel, peer: peer)
         var stillPending = true
         func handshakeOver() {
             guard stillPending else { return }
             stillPending = false
-            self.pending.withLockedValue { $0 -= 1 }
-            self.refusedInBurst.withLockedValue { $0 = 0 }
+            let wasFull = self.pending.withLockedValue { pending in
+                let full = pending.count >= pending.limit
+                pending.leave(key)
+                return full
+            }
+            if !wasFull { self.evictedInBurst.withLockedValue { $0 = 0 } }
         }
         defer { handshakeOver() }
         let deadline = connection.channel.eventLoop.scheduleTask(
@@ -132,16 +163,27 @@ struct WorkerListener: Sendable {
         ) {
             connection.channel.close(promise: nil)
         }
+        let helloDeadline = connection.channel.eventLoop.scheduleTask(
+            in: .nanoseconds(min(settings.helloTimeout, settings.handshakeTimeout).nanoseconds)
+        ) {
+            connection.channel.close(promise: nil)
+        }
         var handle: WorkerHandle?
+        var greetedAtAll = false
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var messages = inbound.makeAsyncIterator()
+                var greeted = false
+                defer { greetedAtAll = greeted }
+                var admission: (hostLabel: String, slots: Int)?
                 let accepted = try await Handshake.acceptWorker(
                     secret: settings.secret,
                     expectedDigests: settings.expectedDigests,
-                    welcome: { hello in
-                        Welcome(
-                            workerID: self.assignID(hello),
+                    welcome: { hello throws(ProtocolError) in
+                        let decision = try self.decideAdmission(hello)
+                        admission = (decision.hostLabel, decision.slots)
+                        return Welcome(
+                            workerID: decision.workerID,
                             heartbeatIntervalMilliseconds: UInt32(settings.heartbeatInterval.milliseconds),
                             heartbeatTimeoutMilliseconds: UInt32(settings.heartbeatTimeout.milliseconds),
                             taskTimeoutMilliseconds: settings.taskTimeout.map {
@@ -149,21 +191,37 @@ struct WorkerListener: Sendable {
                             } ?? 0
                         )
                     },
-                    receive: { try await messages.next() },
+                    receive: {
+                        let message = try await messages.next()
+                        if !greeted {
+                            greeted = true
+                            self.greeted(key, helloDeadline: helloDeadline)
+                        }
+                        return message
+                    },
                     send: { try await outbound.write($0) }
                 )
                 deadline.cancel()
                 handshakeOver()
+                guard let admission else {
+                    throw ProtocolError(.unexpectedMessage, "handshake ended without an admission")
+                }
+                // Authenticated: reads may now fill the adaptive buffer a busy worker's results need.
+                try await connection.channel.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator()).get()
                 let (outgoing, outbox) = AsyncStream.makeStream(of: WireMessage.self)
                 let worker = WorkerHandle(
                     id: accepted.welcome.workerID,
-                    host: accepted.hello.hostName,
-                    slots: max(1, accepted.hello.slots),
+                    host: admission.hostLabel,
+                    slots: admission.slots,
                     processID: accepted.hello.processID,
                     outbox: outbox,
                     channel: connection.channel
                 )
                 handle = worker
+                if accepted.hello.hostName != admission.hostLabel {
+                    let claimed = UntrustedText.forTerminal(accepted.hello.hostName, limit: 256)
+                    self.logger.debug("worker \(worker.id) on \(worker.host) calls its host '\(claimed)'")
+                }
                 self.scheduler.post(.joined(worker))
                 try await self.pump(
                     worker: worker,
@@ -174,20 +232,78 @@ struct WorkerListener: Sendable {
                 )
             }
         } catch {
+            helloDeadline.cancel()
+            deadline.cancel()
+            let description = UntrustedText.forTerminal("\(error)")
             if let handle {
                 // A worker that dies closes TCP without TLS's close_notify; for us that is just a closed connection.
                 // A reset (the dead worker left unread bytes behind) is the same.
                 let closed =
                     (error as? NIOSSLError) == .uncleanShutdown
                     || [ECONNRESET, EPIPE].contains((error as? IOError)?.errnoCode ?? 0)
-                self.scheduler.post(.lost(workerID: handle.id, reason: closed ? "connection closed" : "\(error)"))
+                self.scheduler.post(.lost(workerID: handle.id, reason: closed ? "connection closed" : description))
+            } else if greetedAtAll {
+                // Anyone can send a hello: a flood of them must not flood the log too.
+                if let suppressed = self.dropLog.withLockedValue({ $0.admit(now: .now) }) {
+                    let more = suppressed > 0 ? " (\(suppressed) similar messages suppressed)" : ""
+                    self.logger.warning("dropped connection from \(peer): \(description)\(more)")
+                }
             } else {
-                self.logger.warning("dropped connection from \(peer): \(error)")
+                self.logger.debug("dropped connection from \(peer) before its hello: \(description)")
             }
             return
         }
         if let handle {
             self.scheduler.post(.lost(workerID: handle.id, reason: "connection closed"))
+        }
+    }
+
+    /// Enters a new connection in the pending table, closing the one that gives way if the table is full.
+    /// - Returns: The connection's key in the table.
+    private func admit(_ channel: any Channel, peer: String) -> UInt64 {
+        let (key, evicted) = self.pending.withLockedValue { $0.arrive(channel) }
+        guard let evicted else { return key }
+        evicted.close(promise: nil)
+        // A flood: log the first eviction of each burst only.
+        let first = self.evictedInBurst.withLockedValue { count in
+            count += 1
+            return count == 1
+        }
+        if first {
+            let limit = self.settings.maxPendingConnections
+            self.logger.warning(
+                """
+                \(limit) connections are in their handshake (limits.max_pending_connections): closing the ones \
+                that made the least progress to let new ones in (the newest from \(peer))
+                """
+            )
+        }
+        return key
+    }
+
+    /// The connection's hello arrived: it no longer gives way before connections that sent nothing.
+    private func greeted(_ key: UInt64, helloDeadline: Scheduled<Void>) {
+        helloDeadline.cancel()
+        self.pending.withLockedValue { $0.record(key, progress: .greeted) }
+    }
+
+    /// Checks an authenticated hello against what the coordinator launched.
+    /// - Returns: The worker's id, the host label it is shown under and its slots.
+    /// - Throws: ``ProtocolError`` with code `refused` for an id that was not launched or is already connected.
+    private func decideAdmission(
+        _ hello: Hello
+    ) throws(ProtocolError) -> (workerID: String, hostLabel: String, slots: Int) {
+        switch self.settings.admissions.admit(claimedID: hello.workerID, claimedSlots: hello.slots) {
+        case .admit(let workerID, let hostLabel, let slots):
+            if hello.slots > slots {
+                self.logger.warning(
+                    "worker \(workerID) on \(hostLabel) claims \(hello.slots) slots; it was granted \(slots)"
+                )
+            }
+            return (workerID, hostLabel, slots)
+        case .refuse(let reason):
+            self.logger.warning("refused an authenticated worker: \(reason)")
+            throw ProtocolError(.refused, reason)
         }
     }
 
@@ -245,6 +361,7 @@ struct WorkerListener: Sendable {
             }
             defer { watchdog.cancel() }
             defer { group.cancelAll() }
+            var workerLog = LogRateLimit(burst: settings.logBurst, perSecond: settings.logLinesPerSecond)
             // When the watchdog closed the connection, `next` says so rather than "connection closed".
             while let message = try await Self.next(&messages, silent: silent, silence: silence) {
                 switch message {
@@ -256,9 +373,14 @@ struct WorkerListener: Sendable {
                     // The worker is leaving (a task ran past task_timeout): hand it nothing more.
                     self.scheduler.post(.leaving(workerID: worker.id))
                 case .log(let line):
+                    // A compromised host writes what it likes here: one escaped, bounded line each, at a bounded
+                    // rate, never above warning.
+                    guard let suppressed = workerLog.admit(now: .now) else { continue }
+                    let level = min(Logger.Level(rawValue: line.level) ?? .info, .warning)
+                    let more = suppressed > 0 ? " (\(suppressed) earlier lines dropped: too many)" : ""
                     self.logger.log(
-                        level: Logger.Level(rawValue: line.level) ?? .info,
-                        "[\(worker.id)@\(worker.host)] \(line.message)"
+                        level: level,
+                        "[\(worker.id)@\(worker.host)] \(UntrustedText.forTerminal(line.message, limit: Self.logLineCharacters))\(more)"
                     )
                 default:
                     throw ProtocolError(.unexpectedMessage, "worker sent an unexpected \(message.kind) message")
@@ -281,21 +403,6 @@ struct WorkerListener: Sendable {
         } catch {
             if silent.withLockedValue({ $0 }) { throw silence }
             throw error
-        }
-    }
-
-    private func assignID(_ hello: Hello) -> String {
-        self.usedIDs.withLockedValue { used in
-            var id = hello.workerID
-            if id.isEmpty || used.contains(id) {
-                let number = self.anonymousCounter.withLockedValue { counter in
-                    counter += 1
-                    return counter
-                }
-                id = "worker-\(number)"
-            }
-            used.insert(id)
-            return id
         }
     }
 }

@@ -2,6 +2,14 @@ import FanoutProtocol
 import Logging
 import Subprocess
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 #if canImport(System)
 import System
 #else
@@ -41,7 +49,18 @@ public struct LocalProcessLauncher: WorkerLauncher {
     /// `scheduling.task_timeout`), so a task that keeps killing workers cannot make a crash loop.
     public var maximumRestarts = 5
 
-    public var plannedWorkerIDs: [String] { (0..<max(self.count, 0)).map { "local-\($0 + 1)" } }
+    /// The host label local workers are shown under: this machine's host name.
+    static let hostLabel: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "localhost" : name
+    }()
+
+    /// The workers' ids are this, a dash and a number; two launchers in one cluster need different prefixes.
+    public var idPrefix = "local"
+
+    public var plannedWorkerIDs: [String] { (0..<max(self.count, 0)).map { "\(self.idPrefix)-\($0 + 1)" } }
 
     public func run(context: LaunchContext) async {
         await withDiscardingTaskGroup { group in
@@ -72,6 +91,7 @@ public struct LocalProcessLauncher: WorkerLauncher {
                 "--max-frame-bytes", "\(context.maximumFrameBytes)",
             ] + (self.digestHint.map { ["--digest-hint", $0.argument] } ?? [])
         let launchLines = context.standardInputLines
+        context.expect(workerID: id, hostLabel: Self.hostLabel, slots: self.slots)
         do {
             let result = try await Subprocess.run(
                 .path(FilePath(self.executable.path)),

@@ -38,6 +38,20 @@ public struct LaunchContext: Sendable {
     public var fail: @Sendable (_ reason: String) -> Void
     /// Whether the cluster is shutting down: a worker that exits now is not replaced.
     public var isClosing: @Sendable () -> Bool = { false }
+    /// The workers the coordinator admits. A launcher registers each worker here before starting it (see
+    /// ``expect(workerID:hostLabel:slots:)``); a worker it did not register is refused at the handshake.
+    public var admissions = WorkerAdmissions()
+
+    /// Registers a worker about to be started, so that the listener admits it: only under this id, shown on this
+    /// host label, with at most this many slots whatever its hello claims (a compromised host may lie).
+    /// - Parameters:
+    ///   - workerID: The `--id` given to the worker, or `nil` when it is started without one (it joins as
+    ///     `worker-N`).
+    ///   - hostLabel: The host as the coordinator names it (`local` host name, a host's `label`).
+    ///   - slots: The slots granted: `local.slots`, a host's `slots`, or its cores from preflight.
+    public func expect(workerID: String?, hostLabel: String, slots: Int) {
+        self.admissions.expect(workerID: workerID, hostLabel: hostLabel, slots: slots)
+    }
 
     /// What a launcher writes to each worker's standard input: the secret, then the channel security, one line each.
     /// The worker reads exactly these two lines (see `WorkerCommandLine`) and then watches for end of file.
@@ -66,6 +80,8 @@ extension LaunchContext {
         var restarts = 0
         while true {
             let (reason, died) = await runOne(current)
+            // Its process is gone: nobody may join under its id any more.
+            self.admissions.withdraw(workerID: current)
             guard died, restarts < maximumRestarts, !self.isClosing(), !Task.isCancelled else {
                 self.ended(current, reason)
                 return

@@ -142,6 +142,8 @@ public struct SSHLauncher: WorkerLauncher {
         case .auto: slots = max(1, cores / max(count, 1))
         case .count(let value): slots = value
         }
+        // The listener admits this id only, shown as this host, with at most these slots.
+        context.expect(workerID: id, hostLabel: host.label, slots: slots)
         let connection =
             self.tunnel ? ["--stdio"] : ["--connect", "\(context.coordinatorHost):\(context.coordinatorPort)"]
         let command =

@@ -16,7 +16,8 @@ public enum Handshake {
     /// - Parameters:
     ///   - secret: The run secret.
     ///   - expectedDigests: The worker binary digests we accept; empty accepts any binary.
-    ///   - welcome: Builds the welcome from the hello (assigns the worker id).
+    ///   - welcome: Builds the welcome from the hello (assigns the worker id), or throws to refuse an authenticated
+    ///     worker (e.g. an id the coordinator did not launch); the error's message is sent in the refusal.
     ///   - receive: Returns the next message, or `nil` at end of stream.
     ///   - send: Sends one message.
     /// - Returns: The accepted worker.
@@ -24,7 +25,7 @@ public enum Handshake {
     public static func acceptWorker(
         secret: RunSecret,
         expectedDigests: Set<String>,
-        welcome: (Hello) -> Welcome,
+        welcome: (Hello) throws(ProtocolError) -> Welcome,
         receive: () async throws -> WireMessage?,
         send: (WireMessage) async throws -> Void
     ) async throws -> AcceptedWorker {
@@ -68,7 +69,14 @@ public enum Handshake {
                 "worker on \(hello.hostName) (pid \(hello.processID)) failed the run-secret challenge"
             )
         }
-        let welcomeMessage = welcome(hello)
+        let welcomeMessage: Welcome
+        do {
+            welcomeMessage = try welcome(hello)
+        } catch {
+            // The peer proved the secret: it may learn why it is refused.
+            try? await send(.refused(Refusal(code: error.code.description, message: error.message)))
+            throw error
+        }
         try await send(.welcome(welcomeMessage))
         return AcceptedWorker(hello: hello, welcome: welcomeMessage)
     }
