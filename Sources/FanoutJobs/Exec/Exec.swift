@@ -50,7 +50,7 @@ public enum Exec: Job {
         output.timedOut = ending.timedOut
         if ending.truncated { output.stagingError = "output too large" }
         if let staging {
-            let room = input.maximumOutputBytes - output.standardOutput.count - output.standardError.count
+            let room = max(0, input.maximumOutputBytes) - output.standardOutput.count - output.standardError.count
             output.returned = staging.collect(input.returns, limit: max(0, room))
             if input.cleanup { staging.remove(staged: input.files) }
         }

@@ -6,8 +6,9 @@ import Glibc
 import Musl
 #endif
 
-/// Runs one program to its end on the calling thread: no shell, no Foundation, output captured through pipes,
-/// its own process group stopped at the time limit.
+/// Runs one program to its end on the calling thread: no shell, no Foundation, output captured through pipes, under
+/// a supervisor process (`fanout_spawn_supervised`) that stops its process group at the time limit and lets no
+/// descendant outlive it, even when the worker is SIGKILLed.
 struct ExecProcess {
     /// What the program did.
     struct Ending {
@@ -62,7 +63,7 @@ struct ExecProcess {
                 let envpBase = UnsafePointer(envpPointer.baseAddress!)
                 if let directory = self.directory {
                     return directory.withCString { directoryPointer in
-                        fanout_spawn(
+                        fanout_spawn_supervised(
                             file,
                             argvBase,
                             envpBase,
@@ -73,7 +74,7 @@ struct ExecProcess {
                         )
                     }
                 }
-                return fanout_spawn(file, argvBase, envpBase, nil, outputPipe[1], errorPipe[1], &processID)
+                return fanout_spawn_supervised(file, argvBase, envpBase, nil, outputPipe[1], errorPipe[1], &processID)
             }
         }
         close(outputPipe[1])
@@ -92,7 +93,9 @@ struct ExecProcess {
     private func collect(processID: pid_t, output: Int32, error: Int32) -> Ending {
         var ending = Ending()
         let start = Self.monotonicMilliseconds()
-        let deadline: Int64? = self.timeoutMilliseconds > 0 ? start + Int64(self.timeoutMilliseconds) : nil
+        // The limit arrives from the network: saturate rather than trap on a huge one.
+        let (end, overflow) = start.addingReportingOverflow(Int64(clamping: self.timeoutMilliseconds))
+        let deadline: Int64? = self.timeoutMilliseconds > 0 ? (overflow ? .max : end) : nil
         var killDeadline: Int64?
         var open: [Int32] = [output, error]
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -101,13 +104,14 @@ struct ExecProcess {
 
         func enforceDeadline() -> Int32 {
             let now = Self.monotonicMilliseconds()
+            // The supervisor passes SIGTERM on to the job's group, and on the second word kills every descendant.
             if let deadline, !ending.timedOut, now >= deadline {
                 ending.timedOut = true
-                kill(-processID, SIGTERM)
+                fanout_supervisor_stop(processID)
                 killDeadline = now + Self.terminationGraceMilliseconds
             }
             if let pending = killDeadline, now >= pending {
-                kill(-processID, SIGKILL)
+                fanout_supervisor_kill(processID)
                 killDeadline = nil
             }
             let next = [killDeadline, ending.timedOut ? nil : deadline].compactMap { $0 }.min()
@@ -131,7 +135,7 @@ struct ExecProcess {
                     continue
                 }
                 let captured = ending.standardOutput.count + ending.standardError.count
-                let room = max(0, self.maximumOutputBytes - captured)
+                let room = max(0, max(0, self.maximumOutputBytes) - captured)
                 if count > room { ending.truncated = true }
                 let kept = buffer[0..<min(count, room)]
                 if descriptor.fd == output {

@@ -1,3 +1,5 @@
+import CFanoutSpawn
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -6,9 +8,9 @@ import Musl
 import Darwin
 #endif
 
-/// The process groups of the `exec` jobs running in this process, so that a worker that exits (its connection
-/// dropped, the coordinator said stop) takes them down with it. A SIGKILLed worker cannot run this; its jobs' first
-/// processes then get SIGKILL from the kernel (PR_SET_PDEATHSIG).
+/// The supervisors of the `exec` jobs running in this process, so that a worker that exits (its connection dropped,
+/// the coordinator said stop) takes its jobs down with it. A SIGKILLed worker cannot run this; its jobs' supervisors
+/// then hear of it from the kernel (PR_SET_PDEATHSIG) and kill every descendant of their jobs themselves.
 public enum ExecProcessGroups {
     nonisolated(unsafe) private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
         let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -29,16 +31,18 @@ public enum ExecProcessGroups {
         pthread_mutex_unlock(Self.lock)
     }
 
-    /// Sends SIGKILL to every running job's process group. Call it on the way out of the worker.
-    /// - Returns: How many groups were signalled.
+    /// Tells every running job's supervisor to SIGKILL the job and all its descendants. Call it on the way out
+    /// of the worker.
+    /// - Returns: How many jobs were told.
     @discardableResult
     public static func killAll() -> Int {
         pthread_mutex_lock(Self.lock)
-        let groups = Self.groups
+        let supervisors = Self.groups
         pthread_mutex_unlock(Self.lock)
-        for group in groups {
-            kill(-group, SIGKILL)
+        for supervisor in supervisors {
+            // Never SIGKILL a supervisor itself: that would leave the job's descendants to init.
+            fanout_supervisor_kill(supervisor)
         }
-        return groups.count
+        return supervisors.count
     }
 }

@@ -77,14 +77,14 @@ struct ExecCommand: AsyncParsableCommand {
     var cluster: String?
 
     @Option(
-        name: [.short, .long],
+        name: [.short, .customLong("jobs")],
         help: ArgumentHelp(
-            "Jobs run at once per host, this machine included (default: one per core here; the cluster file's "
-                + "slots on hosts).",
+            "Jobs run at once per host, this machine included, \(Self.jobsRange.lowerBound)…"
+                + "\(Self.jobsRange.upperBound) (default: one per core here; the cluster file's slots on hosts).",
             valueName: "n"
         )
     )
-    var jobs: Int?
+    var jobsText: String?
 
     @Flag(name: .long, help: "Run the command under `sh -c`, inputs single-quoted (default: no shell at all).")
     var shell = false
@@ -136,19 +136,24 @@ struct ExecCommand: AsyncParsableCommand {
     var cleanup = false
 
     @Option(
-        name: .long,
-        help: ArgumentHelp("Stop a job's process group after this many seconds.", valueName: "seconds")
+        name: .customLong("timeout"),
+        help: ArgumentHelp(
+            "Stop a job's process group after this many seconds (\(Self.timeoutRange.lowerBound)…"
+                + "\(Int(Self.timeoutRange.upperBound)), that is up to 365 days).",
+            valueName: "seconds"
+        )
     )
-    var timeout: Double?
+    var timeoutText: String?
 
     @Option(
-        name: .long,
+        name: .customLong("retries"),
         help: ArgumentHelp(
-            "Run a failed job up to N more times, on another host than where it failed when there is one.",
+            "Run a failed job up to N more times (\(Self.retriesRange.lowerBound)…\(Self.retriesRange.upperBound)), "
+                + "on another host than where it failed when there is one.",
             valueName: "n"
         )
     )
-    var retries: Int = 0
+    var retriesText: String = "0"
 
     @Option(
         name: .long,
@@ -186,19 +191,47 @@ struct ExecCommand: AsyncParsableCommand {
     )
     var words: [String] = []
 
+    /// The accepted `--jobs`.
+    static let jobsRange = 1...4096
+    /// The accepted `--retries`.
+    static let retriesRange = 0...100
+    /// The accepted `--timeout`, in seconds: a millisecond to 365 days, so that every conversion of it (to
+    /// milliseconds on the coordinator, to deadlines on the workers) stays far from overflowing.
+    static let timeoutRange = 0.001...31_536_000.0
+
+    /// `--jobs`, once ``validate()`` accepted it.
+    var jobs: Int? { self.jobsText.flatMap { Int($0) } }
+    /// `--retries`, once ``validate()`` accepted it.
+    var retries: Int { Int(self.retriesText) ?? 0 }
+    /// `--timeout` in seconds, once ``validate()`` accepted it.
+    var timeout: Double? { self.timeoutText.flatMap { Double($0) } }
+
     func validate() throws {
         // The command's words are captured as they come, so a bare --help lands among them.
         if let first = self.words.first, first == "--help" || first == "-h" {
             throw CleanExit.helpRequest(self)
         }
-        if let jobs, jobs < 1 || jobs > 4096 {
-            throw ValidationError("--jobs must be between 1 and 4096, got \(jobs)")
+        if let text = self.jobsText {
+            guard let jobs = Int(text), Self.jobsRange.contains(jobs) else {
+                throw ValidationError(
+                    "--jobs must be a whole number from \(Self.jobsRange.lowerBound) to \(Self.jobsRange.upperBound), "
+                        + "got '\(text)'"
+                )
+            }
         }
-        if let timeout, !(timeout > 0) {
-            throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)")
+        if let text = self.timeoutText {
+            guard let timeout = Double(text), timeout.isFinite, Self.timeoutRange.contains(timeout) else {
+                throw ValidationError(
+                    "--timeout must be a number of seconds from \(Self.timeoutRange.lowerBound) to "
+                        + "\(Int(Self.timeoutRange.upperBound)) (365 days), got '\(text)'"
+                )
+            }
         }
-        if self.retries < 0 || self.retries > 100 {
-            throw ValidationError("--retries must be between 0 and 100, got \(self.retries)")
+        guard let retries = Int(self.retriesText), Self.retriesRange.contains(retries) else {
+            throw ValidationError(
+                "--retries must be a whole number from \(Self.retriesRange.lowerBound) to "
+                    + "\(Self.retriesRange.upperBound), got '\(self.retriesText)'"
+            )
         }
         if (self.resume || self.resumeFailed) && self.joblog == nil {
             throw ValidationError("--resume and --resume-failed need --joblog FILE (the log to continue)")

@@ -59,6 +59,17 @@ struct ExecJobPlan: Sendable {
         }
         self.transferFirstInput = options.transfer
         self.transferTemplates = options.transferFile.map { CommandTemplate([Array($0.utf8)]) }
+        for path in options.return {
+            // The user's own paths, before any input is substituted: a returned file lands below this directory.
+            let components = path.split(separator: "/", omittingEmptySubsequences: false)
+            if path.hasPrefix("/") || components.contains("..") || path.utf8.contains(0) {
+                throw Problem(
+                    message:
+                        "--return '\(path)': returned files are written below this directory, so the path must be "
+                        + "relative and without '..'"
+                )
+            }
+        }
         self.returnTemplates = options.return.map { CommandTemplate([Array($0.utf8)]) }
         self.environment = options.env.compactMap { name in
             guard let value = getenv(name) else { return nil }
@@ -66,9 +77,14 @@ struct ExecJobPlan: Sendable {
         }
         self.runID = (0..<8).map { _ in String(UInt8.random(in: 0...15), radix: 16) }.joined()
         self.cleanup = options.cleanup
-        self.timeoutMilliseconds = options.timeout.map { UInt64(($0 * 1000).rounded(.up)) } ?? 0
+        // validate() keeps --timeout within ExecCommand.timeoutRange; clamped again so no value can trap here.
+        self.timeoutMilliseconds =
+            options.timeout.map { seconds in
+                let milliseconds = (seconds * 1000).rounded(.up)
+                return milliseconds.isFinite ? UInt64(min(max(1, milliseconds), 1e15)) : 0
+            } ?? 0
         // Room for the frame header, the job name, the arguments and the other fields.
-        self.maximumPayloadBytes = maximumFrameBytes - 64 * 1024
+        self.maximumPayloadBytes = max(0, maximumFrameBytes - 64 * 1024)
         var basefiles: [StagedFile] = []
         for path in options.basefile {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -116,6 +132,22 @@ struct ExecJobPlan: Sendable {
                 }
             }
         }
+        try self.checkReturnPaths()
+    }
+
+    /// Checks every job's returned paths (inputs substituted) stay below this directory.
+    private func checkReturnPaths() throws(Problem) {
+        guard !self.returnTemplates.isEmpty, self.jobCount > 0 else { return }
+        let constant = !self.returnTemplates.contains { $0.hasPlaceholder }
+        for sequence in 1...(constant ? 1 : self.jobCount) {
+            for path in self.returnPaths(of: sequence) where !ReturnedFileWriter.isSafeRelativePath(path) {
+                throw Problem(
+                    message:
+                        "job \(sequence): --return '\(String(decoding: path, as: UTF8.self))' is not a path below this "
+                        + "directory (an input put '..' or a NUL byte in it)"
+                )
+            }
+        }
     }
 
     private static func tooBig(_ what: String, limit: Int) -> String {
@@ -159,10 +191,12 @@ struct ExecJobPlan: Sendable {
         return paths
     }
 
-    /// The paths job `sequence` returns, relative to its directory here and there.
+    /// The paths job `sequence` returns, relative to its directory here and there, each once.
     func returnPaths(of sequence: Int) -> [[UInt8]] {
         let inputs = self.jobInputs(of: sequence)
+        var seen: Set<[UInt8]> = []
         return self.returnTemplates.map { Self.stagedPath(Self.expand($0, inputs: inputs, sequence: sequence)) }
+            .filter { seen.insert($0).inserted }
     }
 
     /// Builds job `sequence`'s task input, reading its transferred files.

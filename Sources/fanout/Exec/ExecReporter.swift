@@ -1,5 +1,6 @@
 import FanoutCoordinator
 import FanoutJobs
+import FanoutProtocol
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -45,21 +46,34 @@ struct ExecReporter: Sendable {
     /// - Returns: Whether it succeeded, and if not, a short reason.
     func report(_ result: TaskResult<ExecOutput>, sequence: Int, sentBytes: Int) -> Verdict {
         switch result.outcome {
-        case .success(let output):
+        case .success(let sent):
+            let worker = Self.describeWorker(result)
+            var problems: [String] = []
+            // Every number a worker sends is checked before it is used: a compromised host can send any value.
+            let rangeProblems = sent.rangeProblems(maximumBytes: self.plan.maximumPayloadBytes)
+            let output = rangeProblems.isEmpty ? sent : sent.clamped
             if !output.standardOutput.isEmpty { FileHandleOutput.standardOutput.write(bytes: output.standardOutput) }
             if !output.standardError.isEmpty {
                 FileHandleOutput.standardOutput.flush()
                 FileHandleOutput.standardError.write(bytes: output.standardError)
             }
-            var problems: [String] = []
             var receivedBytes = 0
-            for file in output.returned {
-                let path = String(decoding: file.path, as: UTF8.self)
-                if let contents = file.contents {
-                    receivedBytes += contents.count
-                    if let problem = Self.write(contents, to: path) { problems.append(problem) }
+            if !rangeProblems.isEmpty {
+                problems.append(
+                    "\(worker) sent an answer out of range (\(rangeProblems.joined(separator: "; "))): "
+                        + "no returned file written"
+                )
+            } else if !output.returned.isEmpty || !self.plan.returnTemplates.isEmpty {
+                let writer = ReturnedFileWriter(
+                    expected: self.plan.returnPaths(of: sequence),
+                    maximumBytes: self.plan.maximumPayloadBytes
+                )
+                let written = writer.write(output.returned, into: ".")
+                receivedBytes = written.writtenBytes
+                if written.refused {
+                    problems += written.problems.map { "\($0) (\(worker)): nothing written" }
                 } else {
-                    problems.append("--return \(path): \(file.error ?? "missing")")
+                    problems += written.problems
                 }
             }
             self.writeResults(
@@ -83,6 +97,7 @@ struct ExecReporter: Sendable {
                 )
             )
             if let stagingError = output.stagingError { problems.insert(stagingError, at: 0) }
+            problems = problems.map { UntrustedText.forTerminal($0) }
             var reasons: [String] = []
             if output.timedOut {
                 reasons.append("timed out")
@@ -97,7 +112,7 @@ struct ExecReporter: Sendable {
             }
             guard !reasons.isEmpty else { return Verdict(sequence: sequence, failure: nil) }
             let attempts = result.attempts > 1 ? ", after \(result.attempts) attempts" : ""
-            let host = result.host.isEmpty ? "" : " on \(result.host)"
+            let host = result.host.isEmpty ? "" : " on \(UntrustedText.forTerminal(result.host))"
             return Verdict(
                 sequence: sequence,
                 failure:
@@ -105,8 +120,9 @@ struct ExecReporter: Sendable {
             )
         case .failure(let failure):
             let line = self.plan.displayLine(of: sequence, slot: nil)
+            let message = UntrustedText.forTerminal(failure.message)
             FileHandleOutput.standardOutput.flush()
-            FileHandleOutput.standardError.write("fanout exec: job \(sequence) (\(line)) failed: \(failure.message)\n")
+            FileHandleOutput.standardError.write("fanout exec: job \(sequence) (\(line)) failed: \(message)\n")
             self.writeResults(
                 sequence: sequence,
                 standardOutput: [],
@@ -127,7 +143,7 @@ struct ExecReporter: Sendable {
                     command: line
                 )
             )
-            return Verdict(sequence: sequence, failure: "\(failure.message): \(line)")
+            return Verdict(sequence: sequence, failure: "\(message): \(line)")
         }
     }
 
@@ -139,31 +155,24 @@ struct ExecReporter: Sendable {
         signal: Int32
     ) {
         guard let directory = self.resultsDirectory else { return }
-        let base = "\(directory)/\(sequence)"
-        for (name, bytes) in [
+        let base = Array(String(sequence).utf8)
+        let files = [
             ("stdout", standardOutput), ("stderr", standardError), ("exitval", Array("\(exitStatus)\n".utf8)),
             ("signal", Array("\(signal)\n".utf8)),
-        ] {
-            if let problem = Self.write(bytes, to: "\(base)/\(name)") {
-                FileHandleOutput.standardError.write("fanout exec: --results: \(problem)\n")
-            }
-        }
-    }
-
-    /// Writes a file, creating its directory.
-    /// - Returns: What went wrong, or `nil`.
-    static func write(_ bytes: [UInt8], to path: String) -> String? {
+        ].map { ReturnedFile(path: base + [UInt8(ascii: "/")] + Array($0.0.utf8), contents: $0.1, error: nil) }
         do {
-            if let slash = path.lastIndex(of: "/") {
-                let directory = String(path[..<slash])
-                if !directory.isEmpty {
-                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                }
-            }
-            try Data(bytes).write(to: URL(fileURLWithPath: path))
-            return nil
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            return "cannot write \(path): \(error)"
+            FileHandleOutput.standardError.write("fanout exec: --results: cannot create \(directory): \(error)\n")
+            return
+        }
+        // Below the directory the user named, nothing is followed: a link planted there cannot redirect a write.
+        let outcome = ReturnedFileWriter(expected: files.map(\.path), maximumBytes: Int.max).write(
+            files,
+            into: directory
+        )
+        for problem in outcome.problems {
+            FileHandleOutput.standardError.write("fanout exec: --results: \(problem)\n")
         }
     }
 
@@ -179,6 +188,12 @@ struct ExecReporter: Sendable {
             text += "  … and \(tally.failed - tally.failures.count) more\n"
         }
         FileHandleOutput.standardError.write(text)
+    }
+
+    /// "worker W on host H", for messages about what a worker sent.
+    static func describeWorker<Output>(_ result: TaskResult<Output>) -> String {
+        let worker = result.workerID.isEmpty ? "the worker" : "worker \(UntrustedText.forTerminal(result.workerID))"
+        return result.host.isEmpty ? worker : "\(worker) on host \(UntrustedText.forTerminal(result.host))"
     }
 
     /// A readable message for an error that ended the run.
