@@ -48,6 +48,76 @@ public enum KnownHostsFile {
         }
     }
 
+    /// Replaces lines of the file with one new entry: the lines are removed, the entry is appended, and the result
+    /// takes the file's place atomically (a temporary file in the same directory, then `rename`), with the file's
+    /// mode (and, for root, its owner) kept. A symbolic link to the file is followed, and stays a link.
+    ///
+    /// - Parameters:
+    ///   - lineNumbers: The 1-based numbers of the lines to remove (the host's old keys).
+    ///   - entry: A line from `entry(host:port:key:)`.
+    ///   - path: The `known_hosts` file; a leading `~` is expanded. It must exist.
+    /// - Throws: `KnownHostsFileError` naming the path and the system's reason; the file is unchanged then.
+    public static func replace(lines lineNumbers: Set<Int>, with entry: String, in path: String) throws {
+        let given = PathExpansion.expandingTilde(path)
+        guard let resolved = realpath(given, nil) else {
+            throw KnownHostsFileError(path: given, reason: String(cString: strerror(errno)))
+        }
+        let target = String(cString: resolved)
+        free(resolved)
+        let reader = open(target, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard reader >= 0 else { throw KnownHostsFileError(path: target, reason: String(cString: strerror(errno))) }
+        var status = stat()
+        guard fstat(reader, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            close(reader)
+            throw KnownHostsFileError(path: target, reason: "not a regular file")
+        }
+        close(reader)
+        // Bytes, not parsed lines: every line kept is kept exactly, even one that is not UTF-8.
+        let original = try KnownHostsDocument.readBytes(path: target)
+        var pieces = original.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        // A final newline leaves an empty piece after it, which is not a line.
+        if original.last == UInt8(ascii: "\n") || original.isEmpty { pieces.removeLast() }
+        var kept: [UInt8] = []
+        for (index, line) in pieces.enumerated() where !lineNumbers.contains(index + 1) {
+            kept += line + [UInt8(ascii: "\n")]
+        }
+        let bytes = kept + Array((entry + "\n").utf8)
+
+        let directory = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
+        var template = Array((directory + "/.known_hosts.fanout-XXXXXX").utf8CString)
+        let descriptor = mkstemp(&template)
+        guard descriptor >= 0 else {
+            throw KnownHostsFileError(path: directory, reason: String(cString: strerror(errno)))
+        }
+        let temporary = String(cString: template)
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporary) }
+        }
+        do {
+            defer { close(descriptor) }
+            if geteuid() == 0 { _ = fchown(descriptor, status.st_uid, status.st_gid) }
+            guard fchmod(descriptor, status.st_mode & 0o7777) == 0 else {
+                throw KnownHostsFileError(path: temporary, reason: String(cString: strerror(errno)))
+            }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                guard written > 0 else {
+                    throw KnownHostsFileError(path: temporary, reason: String(cString: strerror(errno)))
+                }
+                offset += written
+            }
+            guard fsync(descriptor) == 0 else {
+                throw KnownHostsFileError(path: temporary, reason: String(cString: strerror(errno)))
+            }
+        }
+        guard rename(temporary, target) == 0 else {
+            throw KnownHostsFileError(path: target, reason: String(cString: strerror(errno)))
+        }
+        renamed = true
+    }
+
     private static func createDirectories(_ directory: String) throws {
         var status = stat()
         if stat(directory, &status) == 0 { return }

@@ -3,7 +3,8 @@ public struct SSHError: Error, CustomStringConvertible, Sendable {
     /// The kind of failure. A struct rather than an enum so that new codes are not breaking changes.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Sendable {
-            case connectFailed, timedOut, handshakeFailed, hostKeyUnknown, hostKeyChanged, authenticationFailed
+            case connectFailed, timedOut, handshakeFailed, hostKeyUnknown, hostKeyChanged, hostKeyRevoked
+            case authenticationFailed
             case channelFailed, commandFailed, uploadFailed, disconnected, relayFailed
         }
         private let value: Value
@@ -19,6 +20,8 @@ public struct SSHError: Error, CustomStringConvertible, Sendable {
         public static let hostKeyUnknown = Code(.hostKeyUnknown)
         /// `known_hosts` has a different key of the same type for this host.
         public static let hostKeyChanged = Code(.hostKeyChanged)
+        /// `known_hosts` marks the presented key `@revoked`.
+        public static let hostKeyRevoked = Code(.hostKeyRevoked)
         /// No key was accepted by the server.
         public static let authenticationFailed = Code(.authenticationFailed)
         /// A channel could not be opened or the command could not be started.

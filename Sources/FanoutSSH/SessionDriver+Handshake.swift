@@ -49,11 +49,12 @@ extension SessionDriver {
         let knownHosts = KnownHostsVerifier(
             host: self.target.host,
             port: self.target.port,
-            path: PathExpansion.expandingTilde(self.target.knownHostsPath)
+            path: PathExpansion.expandingTilde(self.target.knownHostsPath),
+            session: self.session
         )
-        if policy == .strict {
-            self.preferHostKeyTypes(knownHosts.knownKeyTypeNames(session: self.session))
-        }
+        // Also when only fetching the key (`fanout hosts trust`): a host known by its ed25519 key must present
+        // that key, not the ECDSA one libssh2 would pick, or trusting it would look like a change.
+        self.preferHostKeyTypes(knownHosts.knownKeyTypeNames)
         libssh2_keepalive_config(self.session, 1, UInt32(max(1, self.target.keepaliveInterval.components.seconds)))
 
         let result = try self.retrying(until: deadline, interrupt: interrupt) {
@@ -77,23 +78,36 @@ extension SessionDriver {
         let (hostKey, blob, libssh2Type) = try self.presentedHostKey()
         guard policy == .strict else { return hostKey }
         let presented = "\(hostKey.type) \(hostKey.fingerprintSHA256)"
-        switch knownHosts.verify(session: self.session, key: blob, libssh2Type: libssh2Type) {
-        case .match:
+        let assessment = knownHosts.assess(key: blob)
+        // Lines that could not be read were skipped; say so whenever the verdict is a refusal, since a skipped
+        // line may be the one that should have matched.
+        let skipped =
+            knownHosts.problems.isEmpty ? "" : " (skipped: " + knownHosts.problems.joined(separator: "; ") + ")"
+        switch assessment.verdict {
+        case .trusted:
             return hostKey
+        case .revoked(let line):
+            throw SSHError(
+                code: .hostKeyRevoked,
+                host: self.target.host,
+                message: "host key of \(endpoint) (\(presented)) is REVOKED by \(knownHosts.path):\(line); "
+                    + "refusing to connect"
+            )
         case .unknown:
             throw SSHError(
                 code: .hostKeyUnknown,
                 host: self.target.host,
                 message: "host key of \(endpoint) is not known (\(presented)); to trust it, check the fingerprint "
-                    + "and run: fanout hosts trust \(self.target.host)"
+                    + "and run: fanout hosts trust \(self.target.host)" + skipped
             )
         case .changed:
+            let lines = assessment.hostLines.map { "\($0.number)" }.joined(separator: ", ")
             throw SSHError(
                 code: .hostKeyChanged,
                 host: self.target.host,
-                message: "HOST KEY OF \(endpoint) HAS CHANGED: it is now \(presented), known_hosts has a different "
-                    + "key; this may be an attack. If the host was reinstalled, remove its line from "
-                    + "\(knownHosts.path) and run fanout hosts trust \(self.target.host)"
+                message: "HOST KEY OF \(endpoint) HAS CHANGED: it is now \(presented), \(knownHosts.path) has a "
+                    + "different key (line \(lines)); this may be an attack. If the host was reinstalled, check the "
+                    + "new fingerprint and run: fanout hosts trust \(self.target.host) --replace" + skipped
             )
         }
     }

@@ -25,11 +25,22 @@ struct LabEnvironment {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cached: LabEnvironment?
 
-    /// Brings the 3-host lab up (idempotent) and reads its environment.
+    /// The lock that gives one test process the lab at a time: tests change hosts (stop sshd, cut links, change
+    /// a cache's owner), which would break another process's lab tests running meanwhile.
+    static let sessionLockPath = "/run/fanout-lab-session.lock"
+
+    /// Brings the 3-host lab up (idempotent) and reads its environment. The first call takes
+    /// ``sessionLockPath`` for the rest of the process (waiting while another test process holds it).
     static func up() throws -> LabEnvironment {
         try #require(Self.isRoot, "the SSH lab needs root (network namespaces and sshd); CI runs as root")
         return try Self.lock.withLock {
             if let cached = Self.cached { return cached }
+            // Held until the process exits, which releases it: the descriptor is never closed.
+            let descriptor = open(Self.sessionLockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            try #require(descriptor >= 0, "cannot open \(Self.sessionLockPath): \(String(cString: strerror(errno)))")
+            while flock(descriptor, LOCK_EX) != 0 {
+                try #require(errno == EINTR, "cannot lock \(Self.sessionLockPath): \(String(cString: strerror(errno)))")
+            }
             let script = Self.repositoryRoot + "/deploy/lab.sh"
             let up = try ProcessHarness.run("/bin/bash", [script, "up", "3"])
             try #require(up.status == 0, "deploy/lab.sh up 3 failed: \(up.standardError)")

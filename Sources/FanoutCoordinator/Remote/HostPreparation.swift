@@ -1,3 +1,4 @@
+import FanoutProtocol
 import FanoutSSH
 
 /// Preflight and deployment for one host: reach it, verify its key, log in, check that it can run the worker,
@@ -45,6 +46,9 @@ public struct HostPreparation: Sendable {
             case .hostKeyChanged:
                 report.reachable = true
                 report.hostKey = "changed"
+            case .hostKeyRevoked:
+                report.reachable = true
+                report.hostKey = "revoked"
             case .authenticationFailed:
                 report.reachable = true
                 report.hostKey = "ok"
@@ -58,30 +62,34 @@ public struct HostPreparation: Sendable {
         return report
     }
 
-    /// One command gathers every fact; a second, trivial one measures the round trip.
+    /// One command gathers every fact and checks the worker cache (``WorkerCacheScript``); a second, trivial one
+    /// measures the round trip.
     private func inspect(_ session: SSHSession, host: RemoteHost, into report: inout HostReport) async throws {
-        let script = [
-            "uname -m",
-            "(getconf GNU_LIBC_VERSION 2>/dev/null || echo unknown)",
-            "(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)",
-            "mkdir -p \(WorkerBinary.remoteDirectory) && df -Pk \(WorkerBinary.remoteDirectory) | tail -n 1",
-            // Present only if the content is right: a file with the right name but other bytes is removed.
-            "if [ -x \(self.binary.remotePath) ] && [ \"$(sha256sum \(self.binary.remotePath) | cut -c1-64)\" = "
-                + "\(self.binary.digest) ]; then echo present; else rm -f \(self.binary.remotePath); echo missing; fi",
-        ].joined(separator: "; ")
-        let result = try await session.run("sh -c '\(script)'", timeout: .seconds(30))
-        let lines = String(decoding: result.standardOutput, as: UTF8.self).split(separator: "\n").map(String.init)
-        guard result.exitStatus == 0, lines.count >= 5 else {
-            let detail = String(decoding: result.standardError, as: UTF8.self)
+        let result = try await session.run(
+            RemoteCommand.script(WorkerCacheScript.preflight, arguments: [self.binary.digest]),
+            timeout: .seconds(30)
+        )
+        var facts: [String: String] = [:]
+        for line in String(decoding: result.standardOutput, as: UTF8.self).split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            facts[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        guard result.exitStatus == 0, facts["arch"] != nil else {
+            // What a host prints is the host's to choose: shown escaped, never raw on the user's terminal.
+            let detail = UntrustedText.forTerminal(String(decoding: result.standardError, as: UTF8.self), limit: 500)
             report.problem = "preflight commands failed (exit \(result.exitStatus.map(String.init) ?? "?")): \(detail)"
             return
         }
-        report.architecture = lines[0]
-        report.glibc = lines[1].split(separator: " ").last.map(String.init)
-        report.cores = Int(lines[2].trimmingCharacters())
-        report.freeKilobytes = lines[3].split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first
-            .flatMap { Int($0) }
-        report.workerCurrent = lines[4] == "present"
+        report.architecture = facts["arch"]
+        report.glibc = facts["glibc"]?.split(separator: " ").last.map(String.init)
+        report.cores = facts["cores"].flatMap { Int($0.trimmingCharacters()) }
+        if let unsafe = facts["unsafe"] {
+            report.problem =
+                "worker cache is not private, refusing to use it: \(UntrustedText.forTerminal(unsafe, limit: 500))"
+            return
+        }
+        report.freeKilobytes = facts["free"].flatMap { Int($0.trimmingCharacters()) }
+        report.workerCurrent = facts["worker"] == "present"
 
         let start = ContinuousClock.now
         _ = try await session.run("true", timeout: .seconds(30))
@@ -112,13 +120,17 @@ public struct HostPreparation: Sendable {
             progress(label, sent, total)
         }
         let check = try await session.run(
-            "sh -c 'sum=$(sha256sum \(temporary) | cut -d\" \" -f1); "
-                + "if [ \"$sum\" = \(self.binary.digest) ]; then mv -f \(temporary) \(self.binary.remotePath); "
-                + "else rm -f \(temporary); echo \"$sum\"; exit 1; fi'",
+            RemoteCommand.script(
+                WorkerCacheScript.verifyUpload,
+                arguments: [temporary, self.binary.remotePath, self.binary.digest]
+            ),
             timeout: .seconds(60)
         )
         guard check.exitStatus == 0 else {
-            let got = String(decoding: check.standardOutput, as: UTF8.self).trimmingCharacters()
+            let got = UntrustedText.forTerminal(
+                String(decoding: check.standardOutput, as: UTF8.self).trimmingCharacters(),
+                limit: 64
+            )
             report.problem =
                 "uploaded worker binary is corrupt (sha256 \(got), expected \(self.binary.digest)); removed it"
             return

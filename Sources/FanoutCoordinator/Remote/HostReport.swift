@@ -6,7 +6,7 @@ public struct HostReport: Sendable, Equatable {
     public var user: String
     /// TCP and SSH handshake succeeded.
     public var reachable: Bool?
-    /// `ok`, `unknown` or `changed`.
+    /// `ok`, `unknown`, `changed` or `revoked`.
     public var hostKey: String?
     /// Authentication succeeded.
     public var authenticated: Bool?

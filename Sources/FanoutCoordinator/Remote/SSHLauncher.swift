@@ -61,6 +61,7 @@ public struct SSHLauncher: WorkerLauncher {
     public var plannedWorkerIDs: [String] { self.hosts.map { "ssh:\($0.label)" } }
 
     public func run(context: LaunchContext) async {
+        for problem in KnownHostsProblems.lines(of: self.hosts) { self.logger.warning("\(problem)") }
         let limiter = ConnectionLimiter(limit: self.maxParallel)
         let preparation = HostPreparation(binary: self.binary, deploy: true, progress: self.progress)
         await withDiscardingTaskGroup { group in
@@ -146,13 +147,16 @@ public struct SSHLauncher: WorkerLauncher {
         context.expect(workerID: id, hostLabel: host.label, slots: slots)
         let connection =
             self.tunnel ? ["--stdio"] : ["--connect", "\(context.coordinatorHost):\(context.coordinatorPort)"]
-        let command =
-            (["exec", "./\(self.binary.remotePath)"] + connection + [
+        // Every word quoted: the advertised address, the id and the label come from configuration, and none of
+        // them may become shell code on the host.
+        let command = RemoteCommand(
+            ["exec", "./\(self.binary.remotePath)"] + connection + [
                 "--slots", "\(slots)",
                 "--id", id,
                 "--host-label", host.label,
                 "--max-frame-bytes", "\(context.maximumFrameBytes)",
-            ]).joined(separator: " ")
+            ]
+        )
         let launchLines = context.standardInputLines
         let logger = self.logger
         let tunnel = self.tunnel
@@ -165,7 +169,10 @@ public struct SSHLauncher: WorkerLauncher {
                 limiter.release()
                 permitHeld = false
                 started = true
-                let onLine: @Sendable (String) -> Void = { line in logger.warning("[\(id)] \(line)") }
+                // The host writes these lines: escaped, so they cannot move the cursor or forge log lines.
+                let onLine: @Sendable (String) -> Void = { line in
+                    logger.warning("[\(id)] \(UntrustedText.forTerminal(line))")
+                }
                 if tunnel {
                     return try await session.runRelayed(
                         command,

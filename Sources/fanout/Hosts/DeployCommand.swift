@@ -10,7 +10,12 @@ struct DeployCommand: AsyncParsableCommand {
         discussion: """
             Each host gets ~/.cache/fanout/fanout-worker-<sha256>, uploaded under a temporary name, checked with \
             sha256sum on the host and then renamed, so a broken upload is never run. Hosts that already have it \
-            are left alone. `fanout run` does the same by itself when needed.
+            (a regular file of yours with the right SHA-256) are left alone. `fanout run` does the same by itself \
+            when needed.
+
+            The cache must be private: ~/.cache/fanout a real directory of the login user, mode 0700, and no \
+            directory above it (the home directory included) owned by another user or writable by others. A host \
+            where that does not hold is refused with the reason, since another user could plant the bytes it runs.
 
             EXAMPLE:
               fanout deploy --cluster lab.yaml
