@@ -35,7 +35,12 @@ extension ConfigurationDecoder {
         return .count(value)
     }
 
-    /// Reads a duration in seconds: a plain decimal number greater than 0 and at most a day.
+    /// Reads a duration in seconds: a plain decimal number from ``minimumSeconds`` (a millisecond) to
+    /// ``maximumSeconds`` (a day).
+    ///
+    /// The range keeps every later conversion safe: whole milliseconds in an `Int64` or a `UInt32` never overflow,
+    /// and no duration rounds down to zero (a zero heartbeat interval would spin). `inf` and `nan` are not numbers
+    /// here, and `1e300` is out of range.
     func seconds(_ node: Node, field: String) throws(ConfigurationError) -> Double {
         let expected = "a number of seconds"
         guard case .scalar(let scalar) = node else {
@@ -48,12 +53,13 @@ extension ConfigurationDecoder {
         else {
             throw error(.wrongType, at: node, field: field, "expected \(expected), got \(describe(node))")
         }
-        guard value > 0, value <= Self.maximumSeconds else {
+        guard value.isFinite, value >= Self.minimumSeconds, value <= Self.maximumSeconds else {
             throw error(
                 .invalidValue,
                 at: node,
                 field: field,
-                "must be greater than 0 and at most \(Self.format(Self.maximumSeconds)), got \(Self.abbreviate(text))"
+                "must be between \(Self.format(Self.minimumSeconds)) and \(Self.format(Self.maximumSeconds)) seconds, "
+                    + "got \(Self.abbreviate(text))"
             )
         }
         return value
@@ -189,7 +195,7 @@ extension ConfigurationDecoder {
             case "\r":
                 result += "\\r"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if Self.isControl(scalar) {
                     result += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     result.unicodeScalars.append(scalar)

@@ -24,12 +24,24 @@ struct ConfigurationDecoder {
     static let limitKeys = ["max_frame_bytes", "handshake_timeout", "max_pending_connections"]
 
     /// The longest duration, in seconds, any timeout or interval may be set to: one day.
-    static let maximumSeconds = 86_400.0
+    static let maximumSeconds = ConfigurationDuration.maximumSeconds
+    /// The shortest duration, in seconds, any timeout or interval may be set to: one millisecond.
+    static let minimumSeconds = ConfigurationDuration.minimumSeconds
 
-    /// Decodes the document root; `nil` or a null root (an empty file) gives the defaults.
+    /// Decodes the document root. An empty document (no text, only comments, or a null root) is refused: a cluster
+    /// file that says nothing is a wrong or truncated file far more often than a wish for the defaults, which
+    /// running without `--cluster` gives anyway.
     func decode(root: Node?) throws(ConfigurationError) -> ClusterConfiguration {
         guard let root, !isNull(root) else {
-            return ClusterConfiguration()
+            let sections = Self.sectionKeys.joined(separator: ", ")
+            throw ConfigurationError(
+                code: .missingField,
+                path: path,
+                line: root?.mark?.line ?? 1,
+                column: root?.mark?.column ?? 1,
+                message: "the file holds no settings (it is empty or only comments); write at least one section "
+                    + "(\(sections)); without a cluster file Fanout runs on local cores with the defaults"
+            )
         }
         guard case .mapping = root else {
             let sections = Self.sectionKeys.joined(separator: ", ")
@@ -135,6 +147,7 @@ struct ConfigurationDecoder {
         var settings = CoordinatorSettings()
         if let value = reader["listen"] {
             let listen = try string(value, field: reader.field("listen"))
+            try checkPrintable(listen, at: value, field: reader.field("listen"))
             guard let endpoint = EndpointParser.parse(listen), endpoint.port != nil else {
                 throw error(
                     .invalidValue,
@@ -143,11 +156,13 @@ struct ConfigurationDecoder {
                     "expected 'host:port' (port 0 for any, IPv6 in brackets), got '\(Self.abbreviate(listen))'"
                 )
             }
+            try checkHostName(endpoint.host, at: value, field: reader.field("listen"))
             settings.listen = listen
         }
         if let value = reader["advertise"] {
             settings.advertise = try optionalString(value, field: reader.field("advertise"))
             if let advertise = settings.advertise {
+                try checkPrintable(advertise, at: value, field: reader.field("advertise"))
                 guard let endpoint = EndpointParser.parse(advertise), endpoint.port != 0 else {
                     throw error(
                         .invalidValue,
@@ -157,6 +172,7 @@ struct ConfigurationDecoder {
                             + "got '\(Self.abbreviate(advertise))'"
                     )
                 }
+                try checkHostName(endpoint.host, at: value, field: reader.field("advertise"))
             }
         }
         return settings
@@ -178,13 +194,13 @@ struct ConfigurationDecoder {
         let reader = try MappingReader(node, field: field, keys: Self.sshKeys, decoder: self)
         var settings = SSHSettings()
         if let value = reader["user"] {
-            settings.user = try optionalString(value, field: reader.field("user"))
+            settings.user = try userName(value, field: reader.field("user"))
         }
         if let value = reader["identity"] {
-            settings.identity = try optionalString(value, field: reader.field("identity"))
+            settings.identity = try optionalPath(value, field: reader.field("identity"))
         }
         if let value = reader["known_hosts"] {
-            settings.knownHosts = try string(value, field: reader.field("known_hosts"))
+            settings.knownHosts = try path(value, field: reader.field("known_hosts"))
         }
         if let value = reader["connect_timeout"] {
             settings.connectTimeout = try seconds(value, field: reader.field("connect_timeout"))
@@ -196,7 +212,7 @@ struct ConfigurationDecoder {
             settings.maxParallel = try integer(value, field: reader.field("max_parallel"), range: 1...64)
         }
         if let value = reader["worker_binary"] {
-            settings.workerBinary = try optionalString(value, field: reader.field("worker_binary"))
+            settings.workerBinary = try optionalPath(value, field: reader.field("worker_binary"))
         }
         return settings
     }
@@ -238,27 +254,16 @@ struct ConfigurationDecoder {
         guard let addressNode = reader["address"] else {
             throw error(.missingField, at: node, field: field, "missing required field 'address'")
         }
-        let address = try string(addressNode, field: reader.field("address"))
-        if address.isEmpty {
-            throw error(.invalidValue, at: addressNode, field: reader.field("address"), "must not be empty")
-        }
-        if address.contains(where: { $0.isWhitespace }) {
-            throw error(
-                .invalidValue,
-                at: addressNode,
-                field: reader.field("address"),
-                "must be a host name or IP address without spaces, got '\(Self.abbreviate(address))'"
-            )
-        }
+        let address = try hostName(addressNode, field: reader.field("address"))
         var host = HostSettings(address: address)
         if let value = reader["port"] {
             host.port = try integer(value, field: reader.field("port"), range: 1...65535)
         }
         if let value = reader["user"] {
-            host.user = try optionalString(value, field: reader.field("user"))
+            host.user = try userName(value, field: reader.field("user"))
         }
         if let value = reader["identity"] {
-            host.identity = try optionalString(value, field: reader.field("identity"))
+            host.identity = try optionalPath(value, field: reader.field("identity"))
         }
         if let value = reader["workers"] {
             host.workers = try workerCount(value, field: reader.field("workers"), minimum: 1)

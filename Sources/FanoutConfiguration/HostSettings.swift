@@ -1,13 +1,15 @@
 /// One remote machine reached over SSH, an entry of the `hosts:` list.
 public struct HostSettings: Sendable, Equatable {
-    /// yaml `address`: host name or IP address to connect to. Required, non-empty, no spaces.
+    /// yaml `address`: host name or IP address to connect to. Required: ASCII letters, digits, `.`, `-`, `_`, `:`
+    /// and `%`, not starting with `-` (so it can reach no shell and pose as no option).
     public var address: String
     /// yaml `port`: the SSH port. Default `22`. Allowed: 1...65535.
     public var port: Int
-    /// yaml `user`: login name for this host, overriding `ssh.user`. Default `null`: use `ssh.user`.
+    /// yaml `user`: login name for this host, overriding `ssh.user`. Default `null`: use `ssh.user`. Allowed: ASCII
+    /// letters, digits, `.`, `_`, `-`, `@` and a final `$`, not starting with `-`.
     public var user: String?
     /// yaml `identity`: private key for this host, overriding `ssh.identity`. Default `null`: use `ssh.identity`.
-    /// Kept as written; the consumer expands `~`.
+    /// Kept as written (no control characters); the consumer expands `~`.
     public var identity: String?
     /// yaml `workers`: worker processes to start on this host. Default `1`. Allowed: `auto` (one per core of that
     /// host) or 1...4096.

@@ -4,7 +4,7 @@ public struct LimitSettings: Sendable, Equatable {
     /// connection. Default `16777216` (16 MiB). Allowed: 1024...1073741824.
     public var maxFrameBytes: Int
     /// yaml `handshake_timeout`: seconds a new connection has to complete the handshake, TLS (with
-    /// `transport: tls`) and the run-secret exchange together. Default `10`. Allowed: greater than 0, at most 86400.
+    /// `transport: tls`) and the run-secret exchange together. Default `10`. Allowed: 0.001...86400.
     public var handshakeTimeout: Double
     /// yaml `max_pending_connections`: connections that may be in their handshake at once; one more is closed at
     /// once, so a flood of connections that never finish the handshake costs file descriptors and memory for this

@@ -1,6 +1,7 @@
 /// Defaults for every SSH host, from the `ssh:` section; a host's own fields override them.
 public struct SSHSettings: Sendable, Equatable {
-    /// yaml `user`: the login name on remote hosts. Default `null`: the local user name.
+    /// yaml `user`: the login name on remote hosts. Default `null`: the local user name. Allowed: ASCII letters,
+    /// digits, `.`, `_`, `-`, `@` and a final `$`, not starting with `-`.
     public var user: String?
     /// yaml `identity`: path of the private key to authenticate with. Default `null`: the SSH agent, then the usual
     /// `~/.ssh/id_*` keys. Kept as written; the consumer expands `~`.
@@ -9,7 +10,7 @@ public struct SSHSettings: Sendable, Equatable {
     /// written; the consumer expands `~`.
     public var knownHosts: String
     /// yaml `connect_timeout`: seconds to wait for the TCP connection and SSH handshake. Default `10`.
-    /// Allowed: greater than 0, at most 86400.
+    /// Allowed: 0.001...86400. Convert with ``ConfigurationDuration/duration(seconds:)``.
     public var connectTimeout: Double
     /// yaml `require_all_hosts`: when `true`, a run fails if any host cannot be used; when `false` (the default) the
     /// run goes on with the hosts that work and the per-host table says why the others were left out.

@@ -8,15 +8,16 @@ public struct SchedulingSettings: Sendable, Equatable {
     public var maxRetries: Int
     /// yaml `batch_size`: the most tasks sent in one frame. Default `256`. Allowed: 1...65536.
     public var batchSize: Int
-    /// yaml `heartbeat_interval`: seconds between heartbeats. Default `1`. Allowed: greater than 0, at most 86400,
-    /// and less than `heartbeat_timeout`.
+    /// yaml `heartbeat_interval`: seconds between heartbeats. Default `1`. Allowed: 0.001...86400 and less than
+    /// `heartbeat_timeout`.
     public var heartbeatInterval: Double
     /// yaml `heartbeat_timeout`: seconds of silence after which a worker is declared dead and its tasks are
     /// retried elsewhere. Default `5`. Allowed: greater than `heartbeat_interval`, at most 86400.
+    /// Every duration here converts safely with ``ConfigurationDuration/duration(seconds:)``.
     public var heartbeatTimeout: Double
     /// yaml `task_timeout`: seconds one task may run; a task past it fails as timed out, and its worker process
-    /// exits (a running job cannot be stopped otherwise) and is replaced. Default `null` (no limit). Allowed: greater
-    /// than 0, at most 86400, or null.
+    /// exits (a running job cannot be stopped otherwise) and is replaced. Default `null` (no limit). Allowed:
+    /// 0.001...86400, or null.
     public var taskTimeout: Double?
     /// yaml `retry_job_errors`: whether a task whose job threw (or timed out) is retried like one whose worker died,
     /// up to `max_retries`, on another host when there is one. Default `false`: the error is reported as the result.

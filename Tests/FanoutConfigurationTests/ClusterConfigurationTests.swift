@@ -135,9 +135,21 @@ struct ClusterConfigurationTests {
         #expect(HostSettings(address: "x").effectiveUser(ssh: SSHSettings()) == nil)
     }
 
-    @Test(arguments: ["", "\n\n", "# only a comment\n   # and another\n", "---\n", "~\n", "null"])
-    func emptyDocumentsGiveDefaults(text: String) throws {
-        #expect(try ClusterConfiguration.parse(text, path: "empty.yaml") == ClusterConfiguration())
+    @Test(
+        "an empty or comment-only document is refused at line 1 (issue 12, finding 15)",
+        arguments: ["", "\n\n", "# only a comment\n   # and another\n", "---\n", "~\n", "null"]
+    )
+    func emptyDocumentsAreRefused(text: String) throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ClusterConfiguration.parse(text, path: "empty.yaml")
+        }
+        #expect(error?.code == .missingField)
+        #expect(
+            error?.description
+                == "empty.yaml:1:1: the file holds no settings (it is empty or only comments); write at least one "
+                + "section (coordinator, local, ssh, hosts, scheduling, limits); without a cluster file Fanout runs on "
+                + "local cores with the defaults"
+        )
     }
 
     @Test func emptyAndNullSectionsGiveDefaults() throws {
@@ -215,6 +227,7 @@ struct ClusterConfigurationTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let error = #expect(throws: ConfigurationError.self) { try ClusterConfiguration.load(path: path) }
         #expect(error?.code == .unreadable)
+        #expect(error?.description == "\(path):1:4: '\(path)' is not valid UTF-8 text (save it as UTF-8)")
     }
 
     @Test func loadRejectsOversizedFile() throws {

@@ -88,7 +88,7 @@ struct MalformedConfigurationTests {
         MalformedCase(
             "negative task timeout",
             "scheduling:\n  task_timeout: -1\n",
-            "cluster.yaml:2:17: field 'scheduling.task_timeout': must be greater than 0 and at most 86400, got -1"
+            "cluster.yaml:2:17: field 'scheduling.task_timeout': must be between 0.001 and 86400 seconds, got -1"
         ),
         MalformedCase(
             "task timeout as text",
@@ -258,7 +258,7 @@ struct MalformedConfigurationTests {
         MalformedCase(
             "zero timeout",
             "ssh:\n  connect_timeout: 0\n",
-            "cluster.yaml:2:20: field 'ssh.connect_timeout': must be greater than 0 and at most 86400, got 0"
+            "cluster.yaml:2:20: field 'ssh.connect_timeout': must be between 0.001 and 86400 seconds, got 0"
         ),
         MalformedCase(
             "timeout given a word",

@@ -110,12 +110,14 @@ struct BenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try self.parsedModes()
-        guard (1...1000).contains(self.repeats) else { throw ValidationError("--repeat must be 1 to 1000") }
-        guard (0...100).contains(self.warmup) else { throw ValidationError("--warmup must be 0 to 100") }
-        if let workers, !(1...4096).contains(workers) { throw ValidationError("--workers must be 1 to 4096") }
-        guard self.noopTasks >= 1, self.latencySamples >= 1, self.sleepTasks >= 1 else {
-            throw ValidationError("--noop-tasks, --latency-samples and --sleep-tasks must be at least 1")
-        }
+        try OptionRange.check(self.repeats, "--repeat", in: 1...1000)
+        try OptionRange.check(self.warmup, "--warmup", in: 0...100)
+        if let workers { try OptionRange.check(workers, "--workers", in: 1...4096) }
+        try OptionRange.check(self.noopTasks, "--noop-tasks", in: OptionRange.tasks)
+        try OptionRange.check(self.latencySamples, "--latency-samples", in: 1...1_000_000)
+        // The lessons hold one future per sleep task and wait tasks × milliseconds one after another.
+        try OptionRange.check(self.sleepTasks, "--sleep-tasks", in: 1...100_000)
+        try OptionRange.check(self.sleepMilliseconds, "--sleep-milliseconds", in: OptionRange.sleepMilliseconds)
     }
 
     func run() async throws {

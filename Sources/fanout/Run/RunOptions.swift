@@ -65,8 +65,8 @@ struct RunOptions: ParsableArguments {
     var verbose = false
 
     func validate() throws {
-        if let workers, workers < 0 || workers > 4096 {
-            throw ValidationError("--workers must be between 0 and 4096, got \(workers)")
+        if let workers {
+            try OptionRange.check(workers, "--workers", in: OptionRange.localWorkers)
         }
         if (self.resume || self.resumeFailed) && self.journal == nil {
             throw ValidationError("--resume and --resume-failed need --journal FILE (the journal to continue)")

@@ -25,11 +25,22 @@ struct MandelbrotCommand: AsyncParsableCommand, Workload {
     @Option(help: "Where to write the image (binary PGM).") var output: String = "mandelbrot.pgm"
     @OptionGroup var options: RunOptions
 
+    /// The widest and tallest image the job renders.
+    static let side: ClosedRange<Int> = 1...65_536
+    /// The most pixels: the coordinator holds the whole image (256 MiB at most).
+    static let maximumPixels = 1 << 28
+    /// Iterations per point: enough for deep views, few enough that `iterations × 255` stays far from overflow.
+    static let iterations: ClosedRange<Int> = 1...1_000_000_000
+
     func validate() throws {
-        guard (1...65_536).contains(self.width), (1...65_536).contains(self.height) else {
-            throw ValidationError("--width and --height must be between 1 and 65536")
+        try OptionRange.check(self.width, "--width", in: Self.side)
+        try OptionRange.check(self.height, "--height", in: Self.side)
+        guard self.width * self.height <= Self.maximumPixels else {
+            throw ValidationError(
+                "--width × --height must be at most \(Self.maximumPixels) pixels, got \(self.width * self.height)"
+            )
         }
-        guard self.maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
+        try OptionRange.check(self.maxIterations, "--max-iterations", in: Self.iterations)
     }
 
     var taskCount: Int { self.height }
@@ -47,16 +58,46 @@ struct MandelbrotCommand: AsyncParsableCommand, Workload {
     func run() async throws { try await RunDriver(workload: self, options: self.options).run() }
 
     /// Places rows as they arrive into one image buffer and writes the file at the end.
+    ///
+    /// Only the image is kept: a row of the wrong width, or for another row than its task's (only a lying worker
+    /// sends one), is counted and dropped, so what workers send cannot grow the coordinator's memory.
     private struct Image: WorkloadAccumulator {
         let width: Int
         let height: Int
         let path: String
-        var rows: [Mandelbrot.Row] = []
+        var pixels: [UInt8] = []
+        var received: [Bool] = []
+        var rows = 0
+        var inside = 0
+        var rejected = 0
 
-        mutating func add(index: Int, output: Mandelbrot.Row) { self.rows.append(output) }
+        init(width: Int, height: Int, path: String) {
+            self.width = width
+            self.height = height
+            self.path = path
+        }
+
+        mutating func add(index: Int, output: Mandelbrot.Row) {
+            guard output.row == index, (0..<self.height).contains(index), output.pixels.count == self.width else {
+                self.rejected += 1
+                return
+            }
+            if self.pixels.isEmpty {
+                self.pixels = [UInt8](repeating: 0, count: self.width * self.height)
+                self.received = [Bool](repeating: false, count: self.height)
+            }
+            guard !self.received[index] else {
+                return
+            }
+            self.received[index] = true
+            self.pixels.replaceSubrange(index * self.width..<(index + 1) * self.width, with: output.pixels)
+            self.rows += 1
+            self.inside += output.pixels.filter { $0 == 0 }.count
+        }
 
         func summary() throws -> [String] {
-            let bytes = Mandelbrot.portableGraymap(rows: self.rows, width: self.width, height: self.height)
+            let image = self.pixels.isEmpty ? [UInt8](repeating: 0, count: self.width * self.height) : self.pixels
+            let bytes = Array("P5\n\(self.width) \(self.height)\n255\n".utf8) + image
             let descriptor = open(self.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
                 throw ValidationError("cannot write \(self.path): \(String(cString: strerror(errno)))")
@@ -70,10 +111,9 @@ struct MandelbrotCommand: AsyncParsableCommand, Workload {
                 }
                 offset += written
             }
-            let inside = self.rows.reduce(0) { $0 + $1.pixels.filter { $0 == 0 }.count }
             return [
-                "wrote \(self.path) (\(self.width)x\(self.height), \(self.rows.count) rows, \(inside) pixels inside)"
-            ]
+                "wrote \(self.path) (\(self.width)x\(self.height), \(self.rows) rows, \(self.inside) pixels inside)"
+            ] + (self.rejected > 0 ? ["rows of the wrong size or place (dropped): \(self.rejected)"] : [])
         }
     }
 }

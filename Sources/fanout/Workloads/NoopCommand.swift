@@ -15,7 +15,7 @@ struct NoopCommand: AsyncParsableCommand, Workload {
     @OptionGroup var options: RunOptions
 
     func validate() throws {
-        guard self.tasks >= 1 else { throw ValidationError("--tasks must be at least 1, got \(self.tasks)") }
+        try OptionRange.check(self.tasks, "--tasks", in: OptionRange.tasks)
     }
 
     var taskCount: Int { self.tasks }

@@ -17,7 +17,9 @@ struct PiCommand: AsyncParsableCommand, Workload {
     @OptionGroup var options: RunOptions
 
     func validate() throws {
-        guard self.tasks >= 1 else { throw ValidationError("--tasks must be at least 1, got \(self.tasks)") }
+        try OptionRange.check(self.tasks, "--tasks", in: OptionRange.tasks)
+        // Bounded so that samples × tasks fits in 64 bits (it trapped the coordinator).
+        try OptionRange.check(self.samples, "--samples", in: OptionRange.kernelSize)
     }
 
     var taskCount: Int { self.tasks }
@@ -28,17 +30,31 @@ struct PiCommand: AsyncParsableCommand, Workload {
     }
     func describe(_ output: UInt64) -> String { "\(output) inside" }
     func makeAccumulator() -> any WorkloadAccumulator<UInt64> {
-        Estimate(samples: self.samples * UInt64(self.tasks))
+        Estimate(samplesPerTask: self.samples, tasks: UInt64(self.tasks))
     }
     func run() async throws { try await RunDriver(workload: self, options: self.options).run() }
 
+    /// Sums the points inside; a count above the task's samples (only a lying worker sends one) is counted apart
+    /// rather than added, so no worker can overflow the sum.
     private struct Estimate: WorkloadAccumulator {
-        let samples: UInt64
+        let samplesPerTask: UInt64
+        let tasks: UInt64
         var inside: UInt64 = 0
-        mutating func add(index: Int, output: UInt64) { self.inside += output }
+        var impossible = 0
+        mutating func add(index: Int, output: UInt64) {
+            if output <= self.samplesPerTask {
+                self.inside &+= output
+            } else {
+                self.impossible += 1
+            }
+        }
         func summary() -> [String] {
-            let estimate = MonteCarloPi.estimate(inside: self.inside, samples: self.samples)
-            return ["pi ≈ \(estimate) from \(self.samples) points (\(self.inside) inside)"]
+            let (samples, overflow) = self.samplesPerTask.multipliedReportingOverflow(by: self.tasks)
+            let total = overflow ? UInt64.max : samples
+            let estimate = MonteCarloPi.estimate(inside: self.inside, samples: total)
+            return ["pi ≈ \(estimate) from \(total) points (\(self.inside) inside)"]
+                + (self.impossible > 0
+                    ? ["results with more points inside than thrown (ignored): \(self.impossible)"] : [])
         }
     }
 }

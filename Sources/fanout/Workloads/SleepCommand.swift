@@ -19,8 +19,8 @@ struct SleepCommand: AsyncParsableCommand, Workload {
     @OptionGroup var options: RunOptions
 
     func validate() throws {
-        guard self.tasks >= 1 else { throw ValidationError("--tasks must be at least 1, got \(self.tasks)") }
-        guard self.milliseconds <= 3_600_000 else { throw ValidationError("--milliseconds must be at most 3600000") }
+        try OptionRange.check(self.tasks, "--tasks", in: OptionRange.tasks)
+        try OptionRange.check(self.milliseconds, "--milliseconds", in: OptionRange.sleepMilliseconds)
     }
 
     var taskCount: Int { self.tasks }
@@ -28,12 +28,27 @@ struct SleepCommand: AsyncParsableCommand, Workload {
     var parameters: String { "--tasks \(self.tasks) --milliseconds \(self.milliseconds)" }
     func input(at index: Int) -> UInt32 { self.milliseconds }
     func describe(_ output: UInt32) -> String { "slept \(output) ms" }
-    func makeAccumulator() -> any WorkloadAccumulator<UInt32> { Total() }
     func run() async throws { try await RunDriver(workload: self, options: self.options).run() }
 
+    func makeAccumulator() -> any WorkloadAccumulator<UInt32> { Total(requested: self.milliseconds) }
+
+    /// Sums what the tasks report; a result other than the requested wait (only a lying worker sends one) is
+    /// counted apart rather than added, so no worker can overflow the total.
     private struct Total: WorkloadAccumulator {
+        let requested: UInt32
         var milliseconds: UInt64 = 0
-        mutating func add(index: Int, output: UInt32) { self.milliseconds += UInt64(output) }
-        func summary() -> [String] { ["total time slept: \(self.milliseconds) ms"] }
+        var unexpected = 0
+        mutating func add(index: Int, output: UInt32) {
+            if output == self.requested {
+                self.milliseconds &+= UInt64(output)
+            } else {
+                self.unexpected += 1
+            }
+        }
+        func summary() -> [String] {
+            ["total time slept: \(self.milliseconds) ms"]
+                + (self.unexpected > 0
+                    ? ["results other than the requested \(self.requested) ms: \(self.unexpected)"] : [])
+        }
     }
 }

@@ -24,7 +24,9 @@ struct SumSquaresCommand: AsyncParsableCommand, Workload {
     @OptionGroup var options: RunOptions
 
     func validate() throws {
-        guard self.tasks >= 1 else { throw ValidationError("--tasks must be at least 1, got \(self.tasks)") }
+        try OptionRange.check(self.tasks, "--tasks", in: OptionRange.tasks)
+        // Bounded so that the closed formula's 2n − 1 cannot overflow (it trapped the coordinator at n ≥ 2⁶³).
+        try OptionRange.check(self.n, "--n", in: OptionRange.kernelSize)
     }
 
     var taskCount: Int { self.tasks }
