@@ -17,7 +17,12 @@ extension IntegrationSuite {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         // The first result line means both sides are up.
-        ProcessHarness.waitForFirstLine(of: out)
+        let first = ProcessHarness.waitForFirstLine(of: out, timeout: .seconds(30))
+        guard first.contains(UInt8(ascii: "\n")) else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw ProcessHarness.Failure("no result line from `fanout run sleep` within 30 s")
+        }
         var workers: [Int32] = []
         let start = ContinuousClock.now
         while workers.count < 2 && ContinuousClock.now - start < .seconds(10) {
@@ -33,7 +38,7 @@ extension IntegrationSuite {
         let (process, workers, out) = try Self.startLongRun(directory: directory)
         #expect(workers.count == 2)
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        #expect(ProcessHarness.waitUntilExit(process, timeout: .seconds(10)))
         let took = ProcessHarness.waitForExit(of: workers, timeout: .seconds(2))
         #expect(took != nil, "workers \(workers) still running 2 s after the coordinator died")
         try? out.fileHandleForReading.close()
@@ -57,10 +62,12 @@ extension IntegrationSuite {
         drain.start()
         usleep(300_000)
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        #expect(ProcessHarness.waitUntilExit(process, timeout: .seconds(15)), "no exit 15 s after the signal")
         #expect(process.terminationStatus == 130)
         #expect(ProcessHarness.waitForExit(of: workers, timeout: .seconds(5)) != nil)
-        while !printed.isSet { usleep(1_000) }
+        let drained = ContinuousClock.now + .seconds(10)
+        while !printed.isSet && ContinuousClock.now < drained { usleep(1_000) }
+        #expect(printed.isSet, "stdout still open 10 s after the coordinator exited")
         // Every result printed before the exit is in the journal: a resume would not run those tasks again.
         let lines = String(decoding: printed.value, as: UTF8.self).split(separator: "\n").count
         #expect(lines > 0)

@@ -32,6 +32,7 @@ enum Attacks {
         LyingResults.self,
         ForgedIdentity.self,
         LogFlood.self,
+        ExecLies.self,
     ]
 
     static func named(_ name: String) -> (any Attack.Type)? {
