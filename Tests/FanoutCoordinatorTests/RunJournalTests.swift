@@ -4,6 +4,10 @@ import Testing
 
 @testable import FanoutCoordinator
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite("RunJournal: records, torn tails, identity")
 struct RunJournalTests {
     private static let identity = RunJournal.Identity(
@@ -94,7 +98,7 @@ struct RunJournalTests {
         }
     }
 
-    @Test("a corrupted byte in the middle keeps the records before it")
+    @Test("a corrupted record in the middle is refused, naming its offset, and the file is left byte for byte")
     func corruptedMiddle() throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -102,12 +106,106 @@ struct RunJournalTests {
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count / 2] ^= 0x40
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let journal = try RunJournal.open(path: path, identity: Self.identity, mode: .resume)
-        #expect(journal.replayCount > 0 && journal.replayCount < 10)
-        for index in 0..<UInt64(journal.replayCount) {
-            #expect(journal.recordedResult(at: index)?.outcome == Self.result(index).outcome)
+        for mode in [RunJournal.Mode.resume, .resumeFailed, .create] {
+            let error = #expect(throws: ClusterError.self) {
+                try RunJournal.open(path: path, identity: Self.identity, mode: mode)
+            }
+            #expect(error?.code == .journal)
+            #expect(error?.message.contains("damaged") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("left as it is") == true, "\(error?.message ?? "")")
+            #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
         }
+    }
+
+    @Test("a damaged header is refused and the journal left byte for byte, even with --resume (it used to be wiped)")
+    func damagedHeader() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.write((0..<20).map { Self.result($0) }, to: path)
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let magic = JournalRecord.magic.count
+        // A flipped bit in the header's body, in its checksum, and a length that runs past the end of the file.
+        let damages: [(String, (inout [UInt8]) -> Void)] = [
+            ("body", { $0[magic + 8 + 2] ^= 0x01 }),
+            ("checksum", { $0[magic + 4] ^= 0x80 }),
+            ("length", { $0[magic + 3] = 0x7F }),
+            ("length zero", { for offset in magic..<(magic + 4) { $0[offset] = 0 } }),
+        ]
+        for (name, damage) in damages {
+            var bytes = original
+            damage(&bytes)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            for mode in [RunJournal.Mode.resume, .resumeFailed, .create] {
+                let error = #expect(throws: ClusterError.self, "\(name)") {
+                    try RunJournal.open(path: path, identity: Self.identity, mode: mode)
+                }
+                #expect(error?.message.contains("header is damaged") == true, "\(name): \(error?.message ?? "")")
+                #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == bytes, "\(name)")
+            }
+        }
+        // A coordinator killed while creating the journal leaves a prefix of this run's own header: that starts over.
+        try Data(original.prefix(magic + 5)).write(to: URL(fileURLWithPath: path))
+        let restarted = try RunJournal.open(path: path, identity: Self.identity, mode: .resume)
+        #expect(restarted.replayCount == 0)
+        try restarted.close()
+    }
+
+    @Test("a record length of 4 GiB in the tail is bounded before anything is allocated: torn, cut off")
+    func hugeLengthInTail() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.write((0..<3).map { Self.result($0) }, to: path)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data([0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4, 5]))
+        try handle.close()
+        let journal = try RunJournal.open(path: path, identity: Self.identity, mode: .resume)
+        #expect(journal.replayCount == 3)
+        #expect(journal.discardedBytes == 9)
         try journal.close()
+    }
+
+    @Test("/dev/zero, a FIFO, a directory, a symlink to a FIFO and a dangling symlink are refused at once")
+    func nonRegularFilesRefused() throws {
+        let directory = Self.temporaryPath()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fifo = directory + "/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let linkToFIFO = directory + "/link-to-fifo"
+        try FileManager.default.createSymbolicLink(atPath: linkToFIFO, withDestinationPath: fifo)
+        let dangling = directory + "/dangling"
+        let target = directory + "/planted-target"
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: target)
+        let cases = [
+            ("/dev/zero", "a device"), (fifo, "a FIFO"), (directory, "a directory"), (linkToFIFO, "a FIFO"),
+            (dangling, "symbolic link"),
+        ]
+        let started = ContinuousClock.now
+        for (path, phrase) in cases {
+            for mode in [RunJournal.Mode.create, .resume] {
+                let error = #expect(throws: ClusterError.self, "\(path)") {
+                    try RunJournal.open(path: path, identity: Self.identity, mode: mode)
+                }
+                #expect(error?.code == .journal)
+                #expect(error?.message.contains(phrase) == true, "\(path): \(error?.message ?? "")")
+            }
+        }
+        // Refused without blocking on the FIFO or reading /dev/zero for ever.
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(!FileManager.default.fileExists(atPath: target), "a journal was created through the dangling symlink")
+    }
+
+    @Test("a new journal is created with mode 0600 whatever the umask")
+    func privateMode() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let previous = umask(0)
+        defer { umask(previous) }
+        try Self.write([Self.result(0)], to: path)
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
     }
 
     @Test("a journal of another job, other parameters or another binary is refused, naming the difference")

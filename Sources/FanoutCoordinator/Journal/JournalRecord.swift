@@ -16,6 +16,8 @@ enum JournalRecord {
     static let magic: [UInt8] = Array("FANOUTJ1".utf8)
     /// No record of ours comes near this; a larger length is corruption, not a record to allocate for.
     static let maximumBodyBytes = 1 << 30
+    /// The most bytes after the last whole record that can be a torn last write; more is damage.
+    static let maximumTornTailBytes = 64 << 20
 
     // MARK: Writing
 
@@ -73,10 +75,20 @@ enum JournalRecord {
 
     // MARK: Reading
 
+    /// What ``Reader/next()`` found.
+    enum Frame {
+        /// A whole frame whose checksum matches.
+        case body(ArraySlice<UInt8>)
+        /// The end of the file, exactly at a frame boundary.
+        case end
+        /// A frame that is cut short or whose checksum does not match (``Reader/offset`` stays before it).
+        case bad
+    }
+
     /// Reads frames from a whole file's bytes.
     struct Reader {
         let bytes: [UInt8]
-        /// Where the next frame starts; after a torn frame, where the good part of the file ends.
+        /// Where the next frame starts; after a bad frame, where the good part of the file ends.
         private(set) var offset: Int
 
         init(bytes: [UInt8], offset: Int) {
@@ -84,15 +96,42 @@ enum JournalRecord {
             self.offset = offset
         }
 
-        /// The next whole frame's body, or `nil` at the end or at a torn frame (then ``offset`` stays before it).
-        mutating func nextFrame() -> ArraySlice<UInt8>? {
-            var cursor = Cursor(bytes: self.bytes[self.offset...])
+        /// The next frame. A length is checked against ``JournalRecord/maximumBodyBytes`` and the bytes left
+        /// before anything is taken, and nothing is allocated for it: a body is a slice of the file's bytes.
+        mutating func next() -> Frame {
+            guard self.offset < self.bytes.count else { return .end }
+            guard let body = Self.frame(in: self.bytes, at: self.offset) else { return .bad }
+            self.offset = body.endIndex
+            return .body(body)
+        }
+
+        /// The body of a whole, checksummed frame starting at `offset`, if one does.
+        static func frame(in bytes: [UInt8], at offset: Int) -> ArraySlice<UInt8>? {
+            guard offset >= 0, offset <= bytes.count else { return nil }
+            var cursor = Cursor(bytes: bytes[offset...])
             guard let length = cursor.read(UInt32.self), let checksum = cursor.read(UInt32.self),
                 Int(length) <= JournalRecord.maximumBodyBytes, let body = cursor.take(Int(length)),
                 CRC32.checksum(body) == checksum
             else { return nil }
-            self.offset = cursor.position
             return body
+        }
+
+        /// Whether the bytes from `offset` on are what a crash leaves after the last whole record (part of one
+        /// last write, or zeros where the file system had extended the file), rather than damage in the middle:
+        /// a torn tail holds no whole record after the point where reading stopped. Looking stops after
+        /// ``maximumTornTailBytes``: a longer tail is not torn but damaged.
+        func isTornTail(from offset: Int) -> Bool {
+            let rest = self.bytes[offset...]
+            if rest.allSatisfy({ $0 == 0 }) { return true }
+            guard rest.count <= JournalRecord.maximumTornTailBytes else { return false }
+            for start in (offset + 1)..<self.bytes.count {
+                if let body = Self.frame(in: self.bytes, at: start), !body.isEmpty,
+                    JournalRecord.decodeRecord(body) != nil
+                {
+                    return false
+                }
+            }
+            return true
         }
     }
 

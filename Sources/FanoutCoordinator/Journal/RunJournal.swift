@@ -77,37 +77,22 @@ public final class RunJournal: Sendable {
     /// - Throws: ``ClusterError`` with code `journal` when the file cannot be read or written, is not a journal,
     ///   belongs to a different run, or (with ``Mode/create``) already holds records.
     public static func open(path: String, identity: Identity, mode: Mode) throws -> RunJournal {
-        let existing = try JournalFile.readWholeFile(path)
+        let existing = try JournalFile.readExisting(path)
         var recorded: [UInt64: RawResult] = [:]
         var goodLength = 0
         var discarded = 0
         var rerun = 0
-        if let bytes = existing, bytes.count > JournalRecord.magic.count {
-            guard bytes.starts(with: JournalRecord.magic) else {
-                throw ClusterError(.journal, "\(path) is not a Fanout journal (it does not start with FANOUTJ1)")
+        if let bytes = existing?.bytes, let contents = try Self.read(bytes, path: path, identity: identity) {
+            if mode == .create {
+                throw ClusterError(
+                    .journal,
+                    "\(path) already exists; pass --resume to continue it, or remove it to start over"
+                )
             }
-            var reader = JournalRecord.Reader(bytes: bytes, offset: JournalRecord.magic.count)
-            if let headerBody = reader.nextFrame() {
-                guard let stored = JournalRecord.decodeHeader(headerBody) else {
-                    throw ClusterError(.journal, "\(path): the journal header is damaged")
-                }
-                if mode == .create {
-                    throw ClusterError(
-                        .journal,
-                        "\(path) already exists; pass --resume to continue it, or remove it to start over"
-                    )
-                }
-                try Self.check(stored: stored, against: identity, path: path)
-                var lastGood = reader.offset
-                while let body = reader.nextFrame() {
-                    guard let record = JournalRecord.decodeRecord(body) else { break }
-                    // A later record for the same index (a failure re-run with --resume-failed) wins.
-                    recorded[record.index] = record
-                    lastGood = reader.offset
-                }
-                goodLength = lastGood
-                discarded = bytes.count - goodLength
-            }
+            try Self.check(stored: contents.identity, against: identity, path: path)
+            recorded = contents.records
+            goodLength = contents.goodLength
+            discarded = bytes.count - goodLength
         }
         if mode == .resumeFailed {
             for (index, record) in recorded {
@@ -117,7 +102,12 @@ public final class RunJournal: Sendable {
                 }
             }
         }
-        let descriptor = try JournalFile.openForAppend(path: path, keeping: goodLength, identity: identity)
+        let descriptor = try JournalFile.openForAppend(
+            path: path,
+            keeping: goodLength,
+            identity: identity,
+            existing: existing
+        )
         return RunJournal(
             path: path,
             recorded: recorded,
@@ -125,6 +115,61 @@ public final class RunJournal: Sendable {
             rerunCount: rerun,
             writer: JournalWriter(descriptor: descriptor, path: path)
         )
+    }
+
+    /// What an existing journal holds.
+    private struct Contents {
+        var identity: Identity
+        var records: [UInt64: RawResult]
+        /// Bytes up to the end of the last whole record; a torn tail after it is cut off.
+        var goodLength: Int
+    }
+
+    /// Parses an existing journal's bytes.
+    /// - Returns: Its contents, or `nil` when it holds nothing yet: an empty file, or the start of the magic and
+    ///   header this run would write (a coordinator killed while creating it).
+    /// - Throws: ``ClusterError`` `journal` for anything damaged other than a torn tail: the file is then left
+    ///   exactly as it is, since cutting it would silently drop every record after the damage.
+    private static func read(_ bytes: [UInt8], path: String, identity: Identity) throws -> Contents? {
+        var fresh = JournalRecord.magic
+        JournalRecord.appendFrame(JournalRecord.encodeHeader(identity), to: &fresh)
+        if bytes.count < fresh.count, fresh.starts(with: bytes) { return nil }
+        guard bytes.starts(with: JournalRecord.magic) else {
+            throw ClusterError(.journal, "\(path) is not a Fanout journal (it does not start with FANOUTJ1)")
+        }
+        let untouched = "; it is left as it is: move it away to start over"
+        var reader = JournalRecord.Reader(bytes: bytes, offset: JournalRecord.magic.count)
+        guard case .body(let headerBody) = reader.next() else {
+            throw ClusterError(.journal, "\(path): the journal header is damaged\(untouched)")
+        }
+        guard let stored = JournalRecord.decodeHeader(headerBody) else {
+            throw ClusterError(.journal, "\(path): the journal header is damaged\(untouched)")
+        }
+        var records: [UInt64: RawResult] = [:]
+        while true {
+            let start = reader.offset
+            switch reader.next() {
+            case .end:
+                return Contents(identity: stored, records: records, goodLength: start)
+            case .bad:
+                guard reader.isTornTail(from: start) else {
+                    throw ClusterError(
+                        .journal,
+                        "\(path): the record at byte \(start) is damaged and whole records follow it\(untouched)"
+                    )
+                }
+                return Contents(identity: stored, records: records, goodLength: start)
+            case .body(let body):
+                guard let record = JournalRecord.decodeRecord(body) else {
+                    throw ClusterError(
+                        .journal,
+                        "\(path): the record at byte \(start) is not a valid record\(untouched)"
+                    )
+                }
+                // A later record for the same index (a failure re-run with --resume-failed) wins.
+                records[record.index] = record
+            }
+        }
     }
 
     /// The recorded result for input `index`, if any.
@@ -152,13 +197,14 @@ public final class RunJournal: Sendable {
         if stored.job != identity.job {
             throw ClusterError(
                 .journal,
-                "\(path) is the journal of job '\(stored.job)', not '\(identity.job)'; use another --journal file"
+                "\(path) is the journal of job '\(UntrustedText.forTerminal(stored.job))', not '\(identity.job)'; "
+                    + "use another --journal file"
             )
         }
         if stored.parameters != identity.parameters {
             throw ClusterError(
                 .journal,
-                "\(path) was written for a different input set: '\(stored.parameters)', this run is "
+                "\(path) was written for a different input set: '\(UntrustedText.forTerminal(stored.parameters))', this run is "
                     + "'\(identity.parameters)'; use another --journal file"
             )
         }
@@ -166,7 +212,7 @@ public final class RunJournal: Sendable {
             throw ClusterError(
                 .journal,
                 "\(path) was written by a different worker binary (sha256 "
-                    + "\(stored.binaryDigests.map { String($0.prefix(12)) }.joined(separator: ", ")), this run uses "
+                    + "\(stored.binaryDigests.map { UntrustedText.forTerminal($0.prefix(12)) }.joined(separator: ", ")), this run uses "
                     + "\(identity.binaryDigests.map { String($0.prefix(12)) }.joined(separator: ", "))); results "
                     + "from other code cannot be trusted, so use another --journal file"
             )

@@ -1,11 +1,7 @@
+import FanoutCoordinator
+
 #if canImport(Glibc)
 import Glibc
-#endif
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
 #endif
 
 /// `--joblog`: one tab-separated line per finished job, GNU Parallel's columns, written as each job ends (one
@@ -13,60 +9,64 @@ import Foundation
 /// reads the results writes to it, one line at a time.
 final class JobLog: @unchecked Sendable {
     /// One line of the log.
-    struct Entry: Equatable {
-        var sequence: Int
-        var host: String
-        var startSeconds: Double
-        var runtimeSeconds: Double
-        var sentBytes: Int
-        var receivedBytes: Int
-        var exitStatus: Int32
-        var signal: Int32
-        var command: String
-
-        var succeeded: Bool { self.exitStatus == 0 && self.signal == 0 }
-    }
+    typealias Entry = JobLogEntry
 
     /// The header line, GNU Parallel's.
-    static let header = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
+    static let header = JobLogEntry.header
 
     let path: String
     private let descriptor: Int32
 
-    /// Opens the log: appending when resuming, otherwise starting it afresh.
+    /// Opens the log: appending when resuming, otherwise starting it afresh. A new log is created exclusively
+    /// with mode 0600 whatever the umask (it names the user's commands and hosts); only a regular file is used
+    /// (a FIFO, device or directory at the path is refused).
     /// - Parameters:
     ///   - path: The file.
     ///   - append: Keep what it holds (for `--resume`).
     /// - Throws: `JobLogError` when it cannot be opened.
     init(path: String, append: Bool) throws {
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC)
-        let descriptor = open(path, flags, 0o644)
-        guard descriptor >= 0 else {
-            throw JobLogError(message: "cannot open the job log \(path): \(String(cString: strerror(errno)))")
+        func failure(_ what: String) -> JobLogError {
+            JobLogError(message: "cannot open the job log \(path): \(what)")
+        }
+        var descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0o600)
+        if descriptor >= 0 {
+            _ = fchmod(descriptor, 0o600)
+        } else if errno == EEXIST {
+            // O_NONBLOCK: a FIFO must not block the open; it is refused below. No O_TRUNC before the check.
+            descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (append ? O_APPEND : 0))
+        }
+        guard descriptor >= 0 else { throw failure(String(cString: strerror(errno))) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw failure("not a regular file")
+        }
+        guard fcntl(descriptor, F_SETFL, append ? O_APPEND : 0) == 0, append || ftruncate(descriptor, 0) == 0
+        else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw failure(reason)
         }
         self.path = path
         self.descriptor = descriptor
-        var info = stat()
-        if fstat(descriptor, &info) == 0, info.st_size == 0 {
+        if !append || info.st_size == 0 {
             self.write(Self.header)
-        } else if append {
+        } else {
             // A line torn by a crash must not glue itself to the next one.
-            let existing = FileManager.default.contents(atPath: path)
-            if let last = existing?.last, last != UInt8(ascii: "\n") { self.write("\n") }
+            var last: UInt8 = 0
+            let reader = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+            if reader >= 0 {
+                if pread(reader, &last, 1, info.st_size - 1) == 1, last != UInt8(ascii: "\n") { self.write("\n") }
+                close(reader)
+            }
         }
     }
 
     deinit { close(self.descriptor) }
 
-    /// Appends one job's line.
+    /// Appends one job's line (escaped and bounded by ``JobLogEntry/line``: the host comes from a worker).
     func record(_ entry: Entry) {
-        let command = entry.command.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }
-        let line = [
-            String(entry.sequence), entry.host.isEmpty ? ":" : entry.host, Self.format(entry.startSeconds),
-            Self.format(entry.runtimeSeconds), String(entry.sentBytes), String(entry.receivedBytes),
-            String(entry.exitStatus), String(entry.signal), String(command),
-        ].joined(separator: "\t")
-        self.write(line + "\n")
+        self.write(entry.line)
     }
 
     private func write(_ text: String) {
@@ -82,42 +82,42 @@ final class JobLog: @unchecked Sendable {
         }
     }
 
-    /// Seconds with three decimals, as GNU Parallel writes them.
-    static func format(_ seconds: Double) -> String {
-        let thousandths = Int64((max(0, seconds) * 1000).rounded())
-        let fraction = String(thousandths % 1000)
-        return "\(thousandths / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
-    }
+    /// Seconds with three decimals, as GNU Parallel writes them (clamped: times come from workers).
+    static func format(_ seconds: Double) -> String { JobLogEntry.format(seconds) }
 
-    /// Reads a log written by an earlier run: the last line for each sequence number. Torn or foreign lines are
-    /// skipped.
-    /// - Parameter path: The file; a missing file reads as empty.
+    /// The largest log read back; a larger file is not a log of ours.
+    static let maximumReadBytes = 1 << 30
+
+    /// Reads a log written by an earlier run: the last line for each sequence number. Torn, foreign or malformed
+    /// lines are skipped (``JobLogEntry/entries(in:)``), so a line that is not one of ours cannot mark a job done.
+    /// - Parameter path: The file; a missing file, or one that is not a regular file, reads as empty.
     /// - Returns: Entries by sequence number.
     static func read(path: String) -> [Int: Entry] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-        var entries: [Int: Entry] = [:]
-        let text = String(decoding: data, as: UTF8.self)
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            let fields = line.split(separator: "\t", maxSplits: 8, omittingEmptySubsequences: false)
-            guard fields.count == 9, let sequence = Int(fields[0]), let exitStatus = Int32(fields[6]),
-                let signal = Int32(fields[7])
-            else { continue }
-            entries[sequence] = Entry(
-                sequence: sequence,
-                host: String(fields[1]),
-                startSeconds: Double(fields[2]) ?? 0,
-                runtimeSeconds: Double(fields[3]) ?? 0,
-                sentBytes: Int(fields[4]) ?? 0,
-                receivedBytes: Int(fields[5]) ?? 0,
-                exitStatus: exitStatus,
-                signal: signal,
-                command: String(fields[8])
-            )
+        guard let data = Self.readRegularFile(path) else { return [:] }
+        return JobLogEntry.entries(in: data)
+    }
+
+    private static func readRegularFile(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size >= 0,
+            info.st_size <= Self.maximumReadBytes
+        else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(filled))
+            }
+            if count < 0, errno == EINTR || errno == EAGAIN { continue }
+            guard count > 0 else { break }
+            filled += count
         }
-        return entries
+        return Array(bytes[0..<filled])
     }
 }
-
 /// The job log cannot be used.
 struct JobLogError: Error {
     var message: String

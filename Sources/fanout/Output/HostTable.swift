@@ -1,4 +1,5 @@
 import FanoutCoordinator
+import FanoutProtocol
 
 /// Renders per-host reports as one table: a row per host, a column per check.
 enum HostTable {
@@ -7,15 +8,18 @@ enum HostTable {
             "host", "user", "reachable", "host key", "auth", "arch", "glibc", "cores", "rtt ms", "worker", "status",
         ]
         var rows = [header]
+        // Everything but the flags and numbers was read from the host (or names it): no control characters on the
+        // terminal, whatever a compromised host answers.
+        func text(_ value: String) -> String { UntrustedText.forTerminal(value, limit: 255) }
         for report in reports {
             rows.append([
-                report.host,
-                report.user,
+                text(report.host),
+                text(report.user),
                 Self.flag(report.reachable),
-                report.hostKey ?? "-",
+                report.hostKey.map(text) ?? "-",
                 Self.flag(report.authenticated),
-                report.architecture ?? "-",
-                report.glibc ?? "-",
+                report.architecture.map(text) ?? "-",
+                report.glibc.map(text) ?? "-",
                 report.cores.map(String.init) ?? "-",
                 report.roundTrip.map { String(decimals: $0.milliseconds, 2) } ?? "-",
                 report.uploaded ? "uploaded" : report.workerCurrent.map { $0 ? "current" : "missing" } ?? "-",
@@ -33,7 +37,7 @@ enum HostTable {
             }.joined()
         }
         for report in reports where !report.usable {
-            lines.append("  \(report.host): \(report.problem ?? "unusable")")
+            lines.append("  \(text(report.host)): \(UntrustedText.forTerminal(report.problem ?? "unusable"))")
         }
         return lines.joined(separator: "\n")
     }

@@ -1,5 +1,6 @@
 import FanoutCoordinator
 import FanoutJobs
+import FanoutProtocol
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -43,19 +44,25 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
         case .table:
             let text: String
             switch result.outcome {
-            case .success(let output): text = self.workload.describe(output)
-            case .failure(let failure): text = "FAILED: \(failure.message)"
+            case .success(let output): text = UntrustedText.forTerminal(self.workload.describe(output))
+            case .failure(let failure): text = "FAILED: \(UntrustedText.forTerminal(failure.message))"
             }
-            self.out.write(Self.pad(["\(result.index)", result.workerID, result.host, busyText, text]) + "\n")
+            // Worker ids, host names and error messages come from workers: no control characters reach the terminal.
+            let fields = [
+                "\(result.index)", UntrustedText.forTerminal(result.workerID, limit: 64),
+                UntrustedText.forTerminal(result.host, limit: 255), busyText, text,
+            ]
+            self.out.write(Self.pad(fields) + "\n")
         case .jsonl:
             // Built by hand so the keys come in a fixed, documented order; values are encoded by JSONEncoder.
             var line =
-                "{\"task\":\(result.index),\"worker\":\(self.json(result.workerID)),\"host\":\(self.json(result.host)),"
+                "{\"task\":\(result.index),\"worker\":\(Self.jsonString(result.workerID)),"
+                + "\"host\":\(Self.jsonString(result.host)),"
             switch result.outcome {
             case .success(let output):
                 line += "\"result\":\(self.json(output)),"
             case .failure(let failure):
-                line += "\"error\":\(self.json(failure.message)),"
+                line += "\"error\":\(Self.jsonString(failure.message)),"
             }
             line += "\"busy_ms\":\(busyText),\"attempts\":\(result.attempts)}\n"
             self.out.write(line)
@@ -73,7 +80,8 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
             let fields = [
                 "\(result.index)", result.workerID, result.host, status, value, busyText, "\(result.attempts)",
             ]
-            self.out.write(fields.map(Self.csvEscape).joined(separator: ",") + "\n")
+            // Every field goes through the CSV escaper: a worker's text must not become a spreadsheet formula.
+            self.out.write(fields.map { UntrustedText.forCSVField($0, limit: Int.max) }.joined(separator: ",") + "\n")
         }
     }
 
@@ -92,9 +100,25 @@ final class ResultPrinter<W: Workload>: @unchecked Sendable {
         return line
     }
 
-    static func csvEscape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    /// A JSON string literal for text from a worker: quotes, backslashes and every character that is unsafe on a
+    /// terminal or splits lines for some readers (controls, DEL, C1, U+2028/U+2029, bidirectional overrides) are
+    /// `\uXXXX` escapes, so each result stays one line of plain JSON.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where UntrustedText.isUnsafe(scalar):
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     private func json<Value: Encodable>(_ value: Value) -> String {

@@ -1,4 +1,5 @@
 import FanoutCoordinator
+import FanoutProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -64,10 +65,11 @@ struct SummaryPrinter {
             for worker in workers {
                 lines.append(
                     Self.row([
-                        worker.id, worker.host, "\(worker.slots)", "\(worker.completed)",
+                        UntrustedText.forTerminal(worker.id, limit: 64),
+                        UntrustedText.forTerminal(worker.host, limit: 255), "\(worker.slots)", "\(worker.completed)",
                         String(decimals: 100 * Double(worker.completed) / Double(totalDone), 1) + "%",
                         String(decimals: Double(worker.busyNanoseconds) / 1e9, 3),
-                        worker.lostReason.map { "lost: \($0)" } ?? "ok",
+                        worker.lostReason.map { "lost: \(UntrustedText.forTerminal($0))" } ?? "ok",
                     ])
                 )
             }
@@ -79,7 +81,7 @@ struct SummaryPrinter {
                     let done = members.reduce(0) { $0 + $1.completed }
                     lines.append(
                         Self.row([
-                            host, "\(members.count)", "\(done)",
+                            UntrustedText.forTerminal(host, limit: 255), "\(members.count)", "\(done)",
                             String(decimals: 100 * Double(done) / Double(totalDone), 1) + "%",
                         ])
                     )
@@ -95,12 +97,15 @@ struct SummaryPrinter {
             lines.append("")
             lines.append("failed tasks (first \(outcome.failures.count)):")
             for failure in outcome.failures {
-                lines.append("  task \(failure.index): \(failure.message)")
+                lines.append("  task \(failure.index): \(UntrustedText.forTerminal(failure.message))")
             }
         }
         if let error = outcome.error {
             lines.append("")
-            lines.append("run stopped: \(error)")
+            // Reasons may quote workers and hosts: each line is escaped, the message keeps its own line breaks.
+            let message = "\(error)".split(separator: "\n", omittingEmptySubsequences: false)
+                .map { UntrustedText.forTerminal($0) }.joined(separator: "\n")
+            lines.append("run stopped: \(message)")
         }
         lines.append("")
         lines.append(contentsOf: try outcome.accumulator.summary())
