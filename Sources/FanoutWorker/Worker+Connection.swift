@@ -58,11 +58,19 @@ extension Worker {
             tlsClient = try PinnedTLSClient(pinning: fingerprint)
         }
         let maximumFrameBytes = configuration.maximumFrameBytes
+        let secret = configuration.secret
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<WireMessage, WireMessage>> = {
             channel in
             channel.eventLoop.makeCompletedFuture {
                 try tlsClient?.addHandler(to: channel)
-                return try channel.wrapForWireProtocol(maximumFrameBytes: maximumFrameBytes)
+                // Inside TLS the channel has integrity already; on plain TCP (and over the ssh-tunnel's standard
+                // input and output, whose coordinator leg is plain TCP) every frame after the openers is tagged.
+                return try channel.wrapForWireProtocol(
+                    role: .worker,
+                    secret: secret,
+                    authenticatesFrames: tlsClient == nil,
+                    maximumFrameBytes: maximumFrameBytes
+                )
             }
         }
         let channel: NIOAsyncChannel<WireMessage, WireMessage>

@@ -11,15 +11,17 @@ struct HandshakeTests {
     static func hello(
         protocolVersion: UInt16 = ProtocolConstants.version,
         binaryDigest: String = digest,
+        hostName: String = "node-1",
+        workerID: String = "launch-7",
         nonce: [UInt8] = RunSecret.nonce()
     ) -> Hello {
         Hello(
             protocolVersion: protocolVersion,
             binaryDigest: binaryDigest,
-            hostName: "node-1",
+            hostName: hostName,
             processID: 4242,
             slots: 8,
-            workerID: "launch-7",
+            workerID: workerID,
             nonce: nonce
         )
     }
@@ -215,31 +217,97 @@ struct HandshakeTests {
 
     // MARK: Refusals
 
-    @Test func versionMismatchIsRefusedNamingBothVersions() async {
+    @Test func versionMismatchIsRefusedWithoutNamingTheCoordinatorsVersion() async {
         let outcome = await Self.converse(
             worker: Self.realWorker(secret: Self.secret, hello: Self.hello(protocolVersion: 99))
         )
         #expect(Self.code(outcome.coordinator) == .versionMismatch)
+        // The coordinator's own log names both versions...
+        #expect(
+            Self.numbers(in: Self.message(outcome.coordinator)).isSuperset(of: [99, Int(ProtocolConstants.version)])
+        )
         #expect(outcome.coordinatorSent == ["refused"])
         #expect(Self.code(outcome.worker) == .refused)
+        // ...the peer, which has proven nothing yet, learns only that its own version is not spoken.
         let message = Self.message(outcome.worker)
-        #expect(Self.numbers(in: message).isSuperset(of: [99, Int(ProtocolConstants.version)]), "\(message)")
+        #expect(Self.numbers(in: message) == [99], "\(message)")
         #expect(message.contains("version-mismatch"))
         #expect(outcome.workerSent == ["hello"])
     }
 
-    @Test func binaryDigestMismatchIsRefusedNamingBothDigests() async {
+    @Test func binaryDigestMismatchIsRefusedAfterTheProofNamingBothDigests() async {
         let workerDigest = String(repeating: "0f", count: 32)
         let outcome = await Self.converse(
             worker: Self.realWorker(secret: Self.secret, hello: Self.hello(binaryDigest: workerDigest))
         )
         #expect(Self.code(outcome.coordinator) == .binaryMismatch)
         #expect(Self.code(outcome.worker) == .refused)
+        // The worker proved the secret, so it may learn what the coordinator expects.
         let message = Self.message(outcome.worker)
         #expect(message.contains(workerDigest), "\(message)")
         #expect(message.contains(Self.digest), "\(message)")
         #expect(message.contains("binary-mismatch"))
-        #expect(outcome.workerSent == ["hello"])
+        #expect(outcome.workerSent == ["hello", "authenticate"])
+        #expect(outcome.coordinatorSent == ["challenge", "refused"])
+    }
+
+    @Test func aPeerWithoutTheSecretNeverLearnsTheExpectedDigest() async {
+        // Audit finding 14: the binary-mismatch refusal used to go out before the secret was proven, naming the
+        // expected digest to anyone who connected.
+        let hello = Self.hello(binaryDigest: String(repeating: "0f", count: 32))
+        /// What the impostor was sent, handed back through the error it ends with.
+        struct Received: Error { var messages: [WireMessage] }
+        let outcome = await Self.converse { receive, send in
+            try await send(.hello(hello))
+            var messages: [WireMessage] = []
+            while let message = try await receive() {
+                messages.append(message)
+                if case .challenge = message {
+                    try await send(.authenticate(Authenticate(proof: RunSecret.random().bytes)))
+                }
+            }
+            throw Received(messages: messages)
+        }
+        #expect(Self.code(outcome.coordinator) == .authenticationFailed)
+        #expect(outcome.coordinatorSent == ["challenge"])
+        guard case .failure(let error as Received) = outcome.worker else {
+            Issue.record("the impostor ended with \(outcome.worker)")
+            return
+        }
+        #expect(error.messages.count == 1)
+        let everything = error.messages.map { "\($0)" }.joined(separator: " ")
+        #expect(!everything.contains(Self.digest), "\(everything)")
+    }
+
+    @Test(arguments: [
+        ("host name", Self.hello(hostName: "node-1\n[error] forged line")),
+        ("host name", Self.hello(hostName: "node-1\u{1B}[2J")),
+        ("host name", Self.hello(hostName: String(repeating: "a", count: ProtocolConstants.maximumHostNameBytes + 1))),
+        ("host name", Self.hello(hostName: "")),
+        ("host name", Self.hello(hostName: "$(reboot)")),
+        ("worker id", Self.hello(workerID: "local-1\tforged")),
+        ("worker id", Self.hello(workerID: String(repeating: "w", count: ProtocolConstants.maximumWorkerIDBytes + 1))),
+        ("binary digest", Self.hello(binaryDigest: String(repeating: "a", count: 65))),
+        ("binary digest", Self.hello(binaryDigest: "a b")),
+    ])
+    func malformedHelloStringsAreRefusedBeforeTheChallenge(_ field: String, _ hello: Hello) async {
+        let outcome = await Self.converse(worker: Self.realWorker(secret: Self.secret, hello: hello))
+        #expect(Self.code(outcome.coordinator) == .malformed)
+        #expect(Self.message(outcome.coordinator).contains(field))
+        #expect(outcome.coordinatorSent == ["refused"])
+        // The refusal names the rule, never the hostile text.
+        let message = Self.message(outcome.worker)
+        #expect(!message.contains("forged") && !message.contains("\u{1B}") && !message.contains("$("), "\(message)")
+    }
+
+    @Test func helloStringsAtTheirLimitsAreAccepted() async throws {
+        let hello = Self.hello(
+            hostName: "[fe80::1%eth0]:2222"
+                + String(repeating: "h", count: ProtocolConstants.maximumHostNameBytes - 19),
+            workerID: String(repeating: "w", count: ProtocolConstants.maximumWorkerIDBytes)
+        )
+        let outcome = await Self.converse(worker: Self.realWorker(secret: Self.secret, hello: hello))
+        #expect(try outcome.coordinator.get().hello == hello)
     }
 
     @Test func shortHelloNonceIsMalformed() async {

@@ -35,26 +35,25 @@ public enum Handshake {
         guard hello.magic == ProtocolConstants.magic else {
             throw ProtocolError(.badMagic, "not a Fanout worker (magic 0x\(String(hello.magic, radix: 16)))")
         }
+        // Until the peer proves the secret it learns nothing from us: refusals before that name only what it sent.
         guard hello.protocolVersion == ProtocolConstants.version else {
-            let error = ProtocolError(
+            try? await send(
+                .refused(
+                    Refusal(
+                        code: ProtocolError.Code.versionMismatch.description,
+                        message: "this coordinator does not speak protocol version \(hello.protocolVersion)"
+                    )
+                )
+            )
+            throw ProtocolError(
                 .versionMismatch,
-                "worker on \(hello.hostName) speaks protocol version \(hello.protocolVersion), "
+                "a worker speaks protocol version \(hello.protocolVersion), "
                     + "coordinator speaks \(ProtocolConstants.version)"
             )
-            try? await send(.refused(Refusal(code: error.code.description, message: error.message)))
-            throw error
         }
-        if !expectedDigests.isEmpty, !expectedDigests.contains(hello.binaryDigest) {
-            let error = ProtocolError(
-                .binaryMismatch,
-                "worker on \(hello.hostName) runs binary sha256 \(hello.binaryDigest), "
-                    + "coordinator expects sha256 \(expectedDigests.sorted().joined(separator: " or "))"
-            )
-            try? await send(.refused(Refusal(code: error.code.description, message: error.message)))
-            throw error
-        }
-        guard hello.nonce.count == ProtocolConstants.nonceBytes else {
-            throw ProtocolError(.malformed, "hello nonce has \(hello.nonce.count) bytes")
+        if let problem = Self.problem(with: hello) {
+            try? await send(.refused(Refusal(code: ProtocolError.Code.malformed.description, message: problem)))
+            throw ProtocolError(.malformed, problem)
         }
         let nonce = RunSecret.nonce()
         let proof = secret.proof(for: .coordinator, answering: hello.nonce, with: nonce)
@@ -68,6 +67,16 @@ public enum Handshake {
                 .authenticationFailed,
                 "worker on \(hello.hostName) (pid \(hello.processID)) failed the run-secret challenge"
             )
+        }
+        // Only now, with the secret proven, may the peer learn which binaries we expect.
+        if !expectedDigests.isEmpty, !expectedDigests.contains(hello.binaryDigest) {
+            let error = ProtocolError(
+                .binaryMismatch,
+                "worker on \(hello.hostName) runs binary sha256 \(hello.binaryDigest), "
+                    + "coordinator expects sha256 \(expectedDigests.sorted().joined(separator: " or "))"
+            )
+            try? await send(.refused(Refusal(code: error.code.description, message: error.message)))
+            throw error
         }
         let welcomeMessage: Welcome
         do {
@@ -108,6 +117,41 @@ public enum Handshake {
             throw ProtocolError(.unexpectedMessage, "expected welcome")
         }
         return welcome
+    }
+
+    /// What is wrong with a hello's strings and nonce, or `nil`: each is bounded, and the host name, worker id and
+    /// digest use only characters that are inert in a log, a terminal, a TSV file or a shell word.
+    private static func problem(with hello: Hello) -> String? {
+        func isPlain(_ text: String, allowing extra: Set<Unicode.Scalar>) -> Bool {
+            text.unicodeScalars.allSatisfy { scalar in
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || extra.contains(scalar)
+            }
+        }
+        // Host labels are names or addresses (IPv6 with a zone and a port too): `node-1.lab`, `[fe80::1%eth0]:2222`.
+        let punctuation: Set<Unicode.Scalar> = ["-", ".", "_", ":", "@", "[", "]", "%", "+"]
+        if hello.hostName.isEmpty || hello.hostName.utf8.count > ProtocolConstants.maximumHostNameBytes
+            || !isPlain(hello.hostName, allowing: punctuation)
+        {
+            return "hello host name must be 1 to \(ProtocolConstants.maximumHostNameBytes) ASCII letters, digits "
+                + "or any of - . _ : @ [ ] % +"
+        }
+        if hello.workerID.utf8.count > ProtocolConstants.maximumWorkerIDBytes
+            || !isPlain(hello.workerID, allowing: punctuation)
+        {
+            return "hello worker id must be at most \(ProtocolConstants.maximumWorkerIDBytes) ASCII letters, digits "
+                + "or any of - . _ : @ [ ] % +"
+        }
+        if hello.binaryDigest.isEmpty || hello.binaryDigest.utf8.count > ProtocolConstants.maximumBinaryDigestBytes
+            || !isPlain(hello.binaryDigest, allowing: [])
+        {
+            return "hello binary digest must be 1 to \(ProtocolConstants.maximumBinaryDigestBytes) ASCII letters "
+                + "or digits"
+        }
+        if hello.nonce.count != ProtocolConstants.nonceBytes {
+            return "hello nonce has \(hello.nonce.count) bytes, not \(ProtocolConstants.nonceBytes)"
+        }
+        return nil
     }
 
     private static func next(
