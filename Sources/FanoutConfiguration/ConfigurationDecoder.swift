@@ -37,8 +37,8 @@ struct ConfigurationDecoder {
             throw ConfigurationError(
                 code: .missingField,
                 path: path,
-                line: root?.mark?.line ?? 1,
-                column: root?.mark?.column ?? 1,
+                line: 1,
+                column: 1,
                 message: "the file holds no settings (it is empty or only comments); write at least one section "
                     + "(\(sections)); without a cluster file Fanout runs on local cores with the defaults"
             )

@@ -116,7 +116,9 @@ struct ReferencedFileChecker {
         missingAdvice: String?
     ) throws(ConfigurationError) {
         let path = Self.expandingTilde(written)
-        let shown = ConfigurationDecoder.abbreviate(written)
+        // Shown in full: a path cut short would not say which file is meant, and the decoder already refused
+        // control characters in it.
+        let shown = written
         var status = stat()
         guard stat(path, &status) == 0 else {
             let reason = errno
