@@ -64,6 +64,15 @@ while let argument = remaining.popFirst() {
     default: fail("unknown argument \(argument)")
     }
 }
+// A CLI run (`fanout exec`) launches the `fanout-worker` beside it with no extra arguments: a hard link to this
+// binary under that name takes its attack from FANOUT_ATTACK (arguments: FANOUT_ATTACK_ARGS, comma-separated).
+if attackName == nil, let name = getenv("FANOUT_ATTACK") {
+    attackName = String(decoding: UnsafeRawBufferPointer(start: name, count: strlen(name)), as: UTF8.self)
+    if let list = getenv("FANOUT_ATTACK_ARGS") {
+        let text = String(decoding: UnsafeRawBufferPointer(start: list, count: strlen(list)), as: UTF8.self)
+        attackArguments = text.split(separator: ",").map(String.init)
+    }
+}
 guard let attackName, let attackType = Attacks.named(attackName) else {
     fail("--attack NAME is required; known: \(Attacks.all.map { $0.name }.joined(separator: ", "))")
 }
