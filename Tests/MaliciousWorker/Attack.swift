@@ -33,6 +33,7 @@ enum Attacks {
         ForgedIdentity.self,
         LogFlood.self,
         ExecLies.self,
+        ImpossibleOutputs.self,
     ]
 
     static func named(_ name: String) -> (any Attack.Type)? {
