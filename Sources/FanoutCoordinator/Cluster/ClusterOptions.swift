@@ -21,6 +21,10 @@ public struct ClusterOptions: Sendable {
     /// Worker binary upload progress: host, bytes sent, total bytes.
     public var uploadProgress: @Sendable (String, Int64, Int64) -> Void = { _, _, _ in }
 
+    /// Bytes of results the coordinator holds for the caller before it stops handing out tasks (the hand-off,
+    /// and with `ordered` the reorder buffer); `nil` for the default, 64 MiB.
+    public var resultBufferBytes: Int?
+
     /// Creates options.
     public init(
         configuration: ClusterConfiguration = ClusterConfiguration(),
@@ -70,6 +74,13 @@ public struct ClusterOptions: Sendable {
         return digests.sorted()
     }
 
+    /// Seconds as nanoseconds, saturating (a configured duration never traps the coordinator).
+    static func nanoseconds(_ seconds: Double) -> UInt64 {
+        guard seconds.isFinite, seconds > 0 else { return seconds == .infinity ? UInt64.max : 0 }
+        let value = seconds * 1e9
+        return value >= 18_446_744_073_709_549_568 ? UInt64.max : UInt64(value)
+    }
+
     var schedulerSettings: SchedulerSettings {
         var settings = SchedulerSettings()
         settings.prefetch = self.configuration.scheduling.prefetch
@@ -79,6 +90,9 @@ public struct ClusterOptions: Sendable {
         settings.speculation = self.configuration.scheduling.speculation
         settings.clusterInFlightLimit = self.configuration.scheduling.maxInFlight
         settings.maximumFrameBytes = self.configuration.limits.maxFrameBytes
+        settings.taskTimeoutNanoseconds = self.configuration.scheduling.taskTimeout.map(Self.nanoseconds)
+        settings.taskTimeoutGraceNanoseconds = Self.nanoseconds(self.configuration.scheduling.heartbeatTimeout)
+        if let resultBufferBytes { settings.resultBufferByteLimit = max(1, resultBufferBytes) }
         return settings
     }
 }

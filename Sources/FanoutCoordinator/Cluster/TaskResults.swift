@@ -58,7 +58,15 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
                 run = existing
             } else {
                 let scheduler = self.source.scheduler
-                let channel = ResultChannel(highWaterMark: 16_384, wakeScheduler: { scheduler.post(.consumed) })
+                let settings = scheduler.settings
+                // In input order, a result is held until it leaves the reorder buffer, so the limits bound that
+                // buffer too: the scheduler pauses instead of letting results pile up behind a stalled task.
+                let channel = ResultChannel(
+                    highWaterMark: settings.resultBufferLimit,
+                    byteHighWaterMark: settings.resultBufferByteLimit,
+                    releasesOnTake: !self.source.ordered,
+                    wakeScheduler: { scheduler.post(.consumed) }
+                )
                 let pull = self.source.pull
                 run = RunRequest(
                     job: J.name,
@@ -77,14 +85,19 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
             while true {
                 if let ready = self.pending.removeValue(forKey: self.nextIndex) {
                     self.nextIndex += 1
+                    run.results.release(CollectionOfOne(ready))
                     return Self.decode(ready)
                 }
                 guard let raw = try await self.receive(run) else {
                     // Every index arrives exactly once, so nothing can be left here; flush defensively in order.
-                    guard let smallest = self.pending.keys.min() else { return nil }
-                    return Self.decode(self.pending.removeValue(forKey: smallest)!)
+                    guard let smallest = self.pending.keys.min(), let ready = self.pending.removeValue(forKey: smallest)
+                    else { return nil }
+                    run.results.release(CollectionOfOne(ready))
+                    return Self.decode(ready)
                 }
-                self.pending[raw.index] = raw
+                if let duplicate = self.pending.updateValue(raw, forKey: raw.index) {
+                    run.results.release(CollectionOfOne(duplicate))
+                }
             }
         }
 
@@ -119,7 +132,7 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
                 outcome = .failure(TaskFailure(message))
             }
             return TaskResult(
-                index: Int(raw.index),
+                index: Int(clamping: raw.index),
                 workerID: raw.workerID,
                 host: raw.host,
                 outcome: outcome,

@@ -16,11 +16,26 @@ struct RawResult: Sendable {
     var replayed = false
 }
 
+extension RawResult {
+    /// Roughly what this result costs in memory: its output or message, its worker id and host, and the record.
+    var approximateBytes: Int {
+        let payload: Int
+        switch self.outcome {
+        case .success(let bytes): payload = bytes.count
+        case .failure(let message): payload = message.utf8.count
+        }
+        return payload &+ self.workerID.utf8.count &+ self.host.utf8.count &+ 96
+    }
+}
+
 /// The hand-off between the scheduler (producer) and the caller iterating results (consumer).
 ///
-/// It is bounded in effect: the scheduler stops pulling new inputs while ``buffered`` is at the high-water mark, and
-/// the consumer wakes it when it drains below the low-water mark. Memory therefore does not grow with the number of
-/// tasks, however slowly the caller reads.
+/// It is bounded in count and in bytes: results are *held* from the moment the scheduler sends them until the
+/// consumer releases them (at once when it takes them, or, for results delivered in input order, when they leave
+/// the reorder buffer). While the held results reach either limit the scheduler pulls no new inputs, and the
+/// consumer wakes it when both fall below half. Memory therefore does not grow with the number of tasks, however
+/// slowly the caller reads and however long one task of an ordered run keeps the others waiting: only results of
+/// tasks already out can still arrive, and the scheduler bounds those too.
 final class ResultChannel: Sendable {
     private struct State {
         var buffer = CircularBuffer<RawResult>()
@@ -28,38 +43,116 @@ final class ResultChannel: Sendable {
         var finished = false
         var failure: (any Error)?
         var schedulerWantsWakeup = false
+        /// Results sent and not yet released by the consumer, and their bytes.
+        var held = 0
+        var heldBytes = 0
+        var peakHeldBytes = 0
     }
 
-    /// The scheduler pauses input while this many results are waiting for the consumer.
+    /// The scheduler pauses input while this many results are held.
     let highWaterMark: Int
+    /// The scheduler pauses input while results of this many bytes are held.
+    let byteHighWaterMark: Int
+    /// Whether taking a result releases it; `false` when the consumer calls ``release(_:)`` itself.
+    private let releasesOnTake: Bool
     private let state = NIOLockedValueBox(State())
     private let wakeScheduler: @Sendable () -> Void
 
-    init(highWaterMark: Int, wakeScheduler: @escaping @Sendable () -> Void) {
-        self.highWaterMark = highWaterMark
+    /// Creates a channel.
+    /// - Parameters:
+    ///   - highWaterMark: Results held before the scheduler pauses.
+    ///   - byteHighWaterMark: Bytes of results held before the scheduler pauses.
+    ///   - releasesOnTake: Taking a result releases it (`false`: the consumer calls ``release(_:)``).
+    ///   - wakeScheduler: Tells the scheduler that held results drained below half the limits.
+    init(
+        highWaterMark: Int,
+        byteHighWaterMark: Int = Int.max,
+        releasesOnTake: Bool = true,
+        wakeScheduler: @escaping @Sendable () -> Void
+    ) {
+        self.highWaterMark = max(1, highWaterMark)
+        self.byteHighWaterMark = max(1, byteHighWaterMark)
+        self.releasesOnTake = releasesOnTake
         self.wakeScheduler = wakeScheduler
     }
 
     /// Results waiting for the consumer.
     var buffered: Int { self.state.withLockedValue { $0.buffer.count } }
 
-    /// Called by the scheduler when it paused input because of a full buffer.
-    func requestWakeup() { self.state.withLockedValue { $0.schedulerWantsWakeup = true } }
+    /// Results held (sent and not released).
+    var held: Int { self.state.withLockedValue { $0.held } }
+
+    /// Bytes of the results held.
+    var heldBytes: Int { self.state.withLockedValue { $0.heldBytes } }
+
+    /// The most bytes of results held at once so far.
+    var peakHeldBytes: Int { self.state.withLockedValue { $0.peakHeldBytes } }
+
+    /// Whether held results reach a limit: the scheduler pulls no new input.
+    var isFull: Bool { self.state.withLockedValue { self.isFull($0) } }
+
+    /// Whether held results are below half of both limits: a paused scheduler may go on.
+    var isDrained: Bool { self.state.withLockedValue { self.isDrained($0) } }
+
+    private func isFull(_ state: State) -> Bool {
+        state.held >= self.highWaterMark || state.heldBytes >= self.byteHighWaterMark
+    }
+
+    private func isDrained(_ state: State) -> Bool {
+        state.held <= self.highWaterMark / 2 && state.heldBytes <= self.byteHighWaterMark / 2
+    }
+
+    /// Called by the scheduler when it paused input because the channel is full. If it drained meanwhile, the
+    /// scheduler is woken at once, so a pause can never outlive the results that caused it.
+    func requestWakeup() {
+        let wake = self.state.withLockedValue { state in
+            if self.isDrained(state) { return true }
+            state.schedulerWantsWakeup = true
+            return false
+        }
+        if wake { self.wakeScheduler() }
+    }
 
     func send(_ results: [RawResult]) {
         guard !results.isEmpty else { return }
+        let bytes = results.reduce(0) { $0 &+ $1.approximateBytes }
         let waiter: (CheckedContinuation<RawResult?, any Error>, RawResult)? = self.state.withLockedValue { state in
             guard !state.finished else { return nil }
+            state.held &+= results.count
+            state.heldBytes &+= bytes
+            state.peakHeldBytes = max(state.peakHeldBytes, state.heldBytes)
             var rest = results[...]
             if let waiter = state.waiter, let first = rest.popFirst() {
                 state.waiter = nil
                 state.buffer.append(contentsOf: rest)
+                if self.releasesOnTake { self.release(first, in: &state) }
                 return (waiter, first)
             }
             state.buffer.append(contentsOf: rest)
             return nil
         }
         if let (continuation, first) = waiter { continuation.resume(returning: first) }
+    }
+
+    /// Releases results the consumer took and no longer holds (for a channel that does not release on take).
+    func release(_ results: some Sequence<RawResult>) {
+        let wake = self.state.withLockedValue { state in
+            for result in results { self.release(result, in: &state) }
+            return self.takeWakeup(&state)
+        }
+        if wake { self.wakeScheduler() }
+    }
+
+    private func release(_ result: RawResult, in state: inout State) {
+        state.held = max(0, state.held - 1)
+        state.heldBytes = max(0, state.heldBytes - result.approximateBytes)
+    }
+
+    /// Whether the scheduler waits for a wakeup that is due now; clears the request.
+    private func takeWakeup(_ state: inout State) -> Bool {
+        guard state.schedulerWantsWakeup, self.isDrained(state) else { return false }
+        state.schedulerWantsWakeup = false
+        return true
     }
 
     func finish(throwing error: (any Error)? = nil) {
@@ -90,9 +183,10 @@ final class ResultChannel: Sendable {
             if !state.buffer.isEmpty {
                 let batch = Array(state.buffer)
                 state.buffer.removeAll(keepingCapacity: true)
-                let wake = state.schedulerWantsWakeup
-                state.schedulerWantsWakeup = false
-                return .batch(batch, wake: wake)
+                if self.releasesOnTake {
+                    for result in batch { self.release(result, in: &state) }
+                }
+                return .batch(batch, wake: self.takeWakeup(&state))
             }
             if state.finished {
                 if let failure = state.failure { return .fail(failure) }
@@ -123,9 +217,8 @@ final class ResultChannel: Sendable {
                 }
                 let action: Action = self.state.withLockedValue { state in
                     if let result = state.buffer.popFirst() {
-                        let wake = state.schedulerWantsWakeup && state.buffer.count <= self.highWaterMark / 2
-                        if wake { state.schedulerWantsWakeup = false }
-                        return .give(result, wake: wake)
+                        if self.releasesOnTake { self.release(result, in: &state) }
+                        return .give(result, wake: self.takeWakeup(&state))
                     }
                     if state.finished {
                         if let failure = state.failure { return .fail(failure) }

@@ -10,7 +10,7 @@ import NIOCore
 final class Scheduler: Sendable {
     let events: AsyncStream<SchedulerEvent>
     private let eventSink: AsyncStream<SchedulerEvent>.Continuation
-    private let settings: SchedulerSettings
+    let settings: SchedulerSettings
     private let logger: Logger
     let statistics: ClusterStatistics
 
@@ -29,19 +29,37 @@ final class Scheduler: Sendable {
 
     /// Processes events until ``stop()``.
     func run() async {
-        var state = State(settings: self.settings, logger: self.logger, statistics: self.statistics)
-        var handled = 0
-        for await event in self.events {
-            state.handle(event)
-            state.dispatch()
-            self.statistics.setPendingLaunches(state.launchesPending.count)
-            self.statistics.setConnectedWorkers(state.workers.count)
-            // While events keep arriving, `next()` never suspends; yield now and then so that the connection tasks
-            // sharing the cooperative pool (handshakes of joining workers, result readers) are not starved.
-            handled &+= 1
-            if handled % 32 == 0 { await Task.yield() }
+        await withTaskGroup(of: Void.self) { group in
+            if let timeout = self.settings.taskTimeoutNanoseconds {
+                // Overdue tasks must be found even when no worker says anything: a silent one is the point.
+                let interval = Self.tickInterval(taskTimeoutNanoseconds: timeout)
+                let sink = self.eventSink
+                group.addTask {
+                    while (try? await Task.sleep(for: interval)) != nil {
+                        if case .terminated = sink.yield(.tick) { return }
+                    }
+                }
+            }
+            var state = State(settings: self.settings, logger: self.logger, statistics: self.statistics)
+            var handled = 0
+            for await event in self.events {
+                state.handle(event)
+                state.dispatch()
+                self.statistics.setPendingLaunches(state.launchesPending.count)
+                self.statistics.setConnectedWorkers(state.workers.count)
+                // While events keep arriving, `next()` never suspends; yield now and then so that the connection
+                // tasks sharing the cooperative pool (handshakes of joining workers, result readers) are not starved.
+                handled &+= 1
+                if handled % 32 == 0 { await Task.yield() }
+            }
+            state.failEverything(ClusterError(.cancelled, "the cluster shut down before the run finished"))
+            group.cancelAll()
         }
-        state.failEverything(ClusterError(.cancelled, "the cluster shut down before the run finished"))
+    }
+
+    /// How often overdue tasks are looked for: a quarter of the task timeout, between 10 ms and 250 ms.
+    static func tickInterval(taskTimeoutNanoseconds: UInt64) -> Duration {
+        .nanoseconds(Int64(min(max(taskTimeoutNanoseconds / 4, 10_000_000), 250_000_000)))
     }
 
     private struct State {
@@ -72,6 +90,13 @@ final class Scheduler: Sendable {
         var lastSpeculationCheck: UInt64 = 0
         /// Set when the current run cannot go on (its journal does not match its inputs); it ends with this error.
         var abortReason: ClusterError?
+        /// The current run's average result size (moving), to bound what tasks out may bring back.
+        var averageResultBytes: Double = 0
+        /// Per worker, when each task it holds was first seen among the ones it can be running (its oldest `slots`
+        /// tasks): the task timeout counts from there.
+        var runnableSince: [String: [UInt64: UInt64]] = [:]
+        /// When ``reclaimOverdueTasks(now:)`` last looked.
+        var lastOverdueCheck: UInt64 = 0
 
         init(settings: SchedulerSettings, logger: Logger, statistics: ClusterStatistics) {
             self.settings = settings
@@ -141,6 +166,9 @@ final class Scheduler: Sendable {
                     self.runs.removeAll { $0 === run }
                     run.results.finish()
                 }
+            case .tick:
+                // `dispatch()` runs after every event and looks for overdue tasks.
+                break
             }
         }
 
@@ -149,6 +177,7 @@ final class Scheduler: Sendable {
             self.pausedForConsumer = false
             self.retries.removeAll()
             self.runBase = self.nextTaskID
+            self.averageResultBytes = 0
             for id in self.order { self.workers[id]?.startRun() }
         }
 
@@ -162,6 +191,14 @@ final class Scheduler: Sendable {
             for completion in results {
                 // Only a task this worker still holds counts; anything else is a late or duplicate answer.
                 guard var task = worker.inFlight.removeValue(forKey: completion.taskID) else { continue }
+                let resultBytes: Int
+                switch completion.outcome {
+                case .success(let bytes): resultBytes = bytes.count
+                case .failure(let message): resultBytes = message.utf8.count
+                }
+                self.averageResultBytes =
+                    self.averageResultBytes == 0
+                    ? Double(resultBytes) + 1 : self.averageResultBytes * 0.9 + (Double(resultBytes) + 1) * 0.1
                 worker.record(busyNanoseconds: completion.busyNanoseconds)
                 worker.record(sentAt: task.sentAt, now: now, busyNanoseconds: completion.busyNanoseconds)
                 let otherCopies = self.copies.removeValue(forKey: task.id)?.subtracting([workerID]) ?? []
@@ -225,6 +262,7 @@ final class Scheduler: Sendable {
             self.launchesPending.remove(workerID)
             guard let worker = self.workers.removeValue(forKey: workerID) else { return }
             self.order.removeAll { $0 == workerID }
+            self.runnableSince.removeValue(forKey: workerID)
             self.statistics.markLost(worker: workerID, reason: reason)
             if !worker.inFlight.isEmpty {
                 self.logger.warning(
@@ -281,11 +319,16 @@ final class Scheduler: Sendable {
         /// Fills every worker that has room, retries first, then fresh inputs.
         mutating func dispatch() {
             guard let run = self.current else { return }
-            if self.pausedForConsumer, run.results.buffered < run.results.highWaterMark / 2 {
+            if self.pausedForConsumer, run.results.isDrained {
                 self.pausedForConsumer = false
             }
             let now = Self.monotonicNanoseconds()
+            if self.settings.taskTimeoutNanoseconds != nil { self.reclaimOverdueTasks(now: now) }
             let roundTripLimit = self.settings.clusterInFlightLimit / max(1, self.workers.count)
+            // With large results, the tasks out are bounded by what they will bring back (each worker its share).
+            let resultByteShare = Double(self.settings.outstandingResultByteLimit) / Double(max(1, self.workers.count))
+            let tasksByResultBytes =
+                self.averageResultBytes > 0 ? min(resultByteShare / self.averageResultBytes, 1e9) : 1e9
             for workerID in self.order {
                 guard var worker = self.workers.removeValue(forKey: workerID) else { continue }
                 defer { self.workers[workerID] = worker }
@@ -297,6 +340,7 @@ final class Scheduler: Sendable {
                         adaptiveLimit: self.settings.adaptiveLimit,
                         roundTripLimit: roundTripLimit
                     ) - worker.inFlight.count
+                room = min(room, max(worker.handle.slots, Int(tasksByResultBytes)) - worker.inFlight.count)
                 guard room > 0 else { continue }
                 var batch: [TaskAssignment] = []
                 var batchBytes = 0
@@ -324,7 +368,9 @@ final class Scheduler: Sendable {
                     worker.handle.send(.taskBatch(TaskBatch(job: run.job, tasks: batch)))
                 }
             }
-            if self.settings.speculation, self.inputsExhausted, self.retries.isEmpty {
+            // Also while paused for a full result buffer: with `ordered`, that is one stalled task holding the others
+            // back, and a copy on an idle worker is what lets the run go on.
+            if self.settings.speculation, self.inputsExhausted || self.pausedForConsumer, self.retries.isEmpty {
                 self.moveQueuedTasks(run: run, now: now)
                 self.speculate(run: run, now: now)
             }
@@ -392,7 +438,8 @@ final class Scheduler: Sendable {
             }
             let typical = self.workers.values.map(\.averageTaskNanoseconds).filter { $0 > 0 }.min() ?? 0
             guard typical > 0 else { return }
-            let threshold = UInt64(max(4 * typical, 100_000_000))
+            // Busy times come from workers (a lying one claims UInt64.max): no trapping Double-to-integer conversion.
+            let threshold = Self.saturatingNanoseconds(max(4 * typical, 100_000_000))
             // Candidates: on each other worker, the tasks that can be running (its oldest `slots`, as tasks run in
             // the order sent). A queued task behind them is not a straggler; its worker is merely busy.
             var candidates: [(owner: String, task: PendingTask)] = []
@@ -437,6 +484,54 @@ final class Scheduler: Sendable {
             }
         }
 
+        /// Takes tasks back from workers that overran `scheduling.task_timeout`: a worker enforces the timeout
+        /// itself and answers a task that ran past it as failed, so one that holds a task this long past the moment
+        /// it could start (plus the grace) without answering is lying or wedged, heartbeats or not. It is closed and
+        /// dropped; its tasks are retried elsewhere (charged an attempt, failed after `scheduling.max_retries`).
+        mutating func reclaimOverdueTasks(now: UInt64) {
+            guard let timeout = self.settings.taskTimeoutNanoseconds else { return }
+            guard now &- self.lastOverdueCheck >= 10_000_000 else { return }
+            self.lastOverdueCheck = now
+            let (limit, overflow) = timeout.addingReportingOverflow(self.settings.taskTimeoutGraceNanoseconds)
+            let allowed = overflow ? UInt64.max : limit
+            var overdue: [(workerID: String, taskID: UInt64)] = []
+            for workerID in self.order {
+                guard let worker = self.workers[workerID], !worker.inFlight.isEmpty else {
+                    self.runnableSince.removeValue(forKey: workerID)
+                    continue
+                }
+                let seen = self.runnableSince[workerID] ?? [:]
+                var updated: [UInt64: UInt64] = [:]
+                for task in Self.oldest(max(1, worker.handle.slots), of: worker.inFlight.values) {
+                    let since = seen[task.id] ?? now
+                    updated[task.id] = since
+                    if now > since, now - since > allowed, overdue.last?.workerID != workerID {
+                        overdue.append((workerID, task.id))
+                    }
+                }
+                self.runnableSince[workerID] = updated
+            }
+            for (workerID, taskID) in overdue {
+                guard let worker = self.workers[workerID] else { continue }
+                let seconds = String(Double(timeout / 1_000_000) / 1000)
+                let grace = String(Double(self.settings.taskTimeoutGraceNanoseconds / 1_000_000) / 1000)
+                let reason =
+                    "no answer for task \(taskID &- self.runBase) within scheduling.task_timeout (\(seconds) s) "
+                    + "plus \(grace) s; the worker was dropped"
+                let host = UntrustedText.forTerminal(worker.handle.host)
+                self.logger.warning("worker \(UntrustedText.forTerminal(workerID)) on \(host): \(reason)")
+                worker.handle.close()
+                self.lose(workerID: workerID, reason: reason)
+            }
+        }
+
+        /// The `count` oldest tasks (in the order sent, which is the order a worker runs them), oldest first.
+        static func oldest(_ count: Int, of tasks: some Collection<PendingTask>) -> [PendingTask] {
+            if tasks.count <= count { return tasks.sorted { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) } }
+            if count == 1 { return tasks.min { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }.map { [$0] } ?? [] }
+            return Array(tasks.sorted { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }.prefix(count))
+        }
+
         static func monotonicNanoseconds() -> UInt64 {
             let elapsed = (ContinuousClock.now - Self.epoch).components
             return UInt64(clamping: elapsed.seconds) &* 1_000_000_000
@@ -444,6 +539,12 @@ final class Scheduler: Sendable {
         }
 
         private static let epoch = ContinuousClock.now
+
+        /// `value` as whole nanoseconds, clamped to `0...UInt64.max` (NaN is 0).
+        static func saturatingNanoseconds(_ value: Double) -> UInt64 {
+            guard value > 0 else { return 0 }
+            return value >= 18_446_744_073_709_549_568 ? UInt64.max : UInt64(value)
+        }
 
         /// The next task for a worker on `host`: a retry first, unless it died on this host and a worker on another
         /// host could take it instead (that one is not in `workers` while it is being filled, which is fine: the
@@ -462,7 +563,7 @@ final class Scheduler: Sendable {
                 }
             }
             guard !self.inputsExhausted, !self.pausedForConsumer else { return nil }
-            if run.results.buffered >= run.results.highWaterMark {
+            if run.results.isFull {
                 self.pausedForConsumer = true
                 run.results.requestWakeup()
                 return nil
@@ -490,7 +591,7 @@ final class Scheduler: Sendable {
                         }
                         // Done in an earlier run: replay the recorded result instead of running the task.
                         run.results.send([recorded])
-                        if run.results.buffered >= run.results.highWaterMark {
+                        if run.results.isFull {
                             self.pausedForConsumer = true
                             run.results.requestWakeup()
                             return nil

@@ -24,4 +24,6 @@ enum SchedulerEvent: Sendable {
     case shutdownWorkers
     /// The caller stopped iterating a run early.
     case abandoned(RunRequest)
+    /// Time passed (posted periodically while `scheduling.task_timeout` is set): look for overdue tasks.
+    case tick
 }

@@ -19,8 +19,25 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// a long round trip does not cap throughput at `adaptiveLimit` ÷ round trip, while many workers together
     /// cannot take the whole run.
     public var clusterInFlightLimit: Int = 65_536
-    /// The scheduler stops pulling inputs while this many results wait for the caller.
+    /// The scheduler stops pulling inputs while this many results wait for the caller (in the hand-off, and with
+    /// `ordered` in the reorder buffer behind a task that has not answered yet).
     public var resultBufferLimit: Int = 16_384
+    /// The scheduler stops pulling inputs while results of this many bytes wait for the caller, counted like
+    /// ``resultBufferLimit``: one stalled task of an ordered run cannot make the others pile up in memory.
+    public var resultBufferByteLimit: Int = 64 << 20
+    /// Bytes of results the tasks out on workers may bring back, estimated from the run's average result so far:
+    /// with large outputs a worker holds fewer tasks (never fewer than its slots), so that what arrives after a
+    /// pause stays bounded too.
+    public var outstandingResultByteLimit: Int = 256 << 20
+
+    /// How long one task may run (`scheduling.task_timeout`), in nanoseconds; `nil` for no limit. Workers enforce
+    /// it themselves; the coordinator also takes a task back from a worker that has not answered it within this
+    /// plus ``taskTimeoutGraceNanoseconds`` of when it could start, and drops that worker: a compromised or wedged
+    /// worker that keeps heartbeating cannot hold a task for ever.
+    public var taskTimeoutNanoseconds: UInt64?
+    /// The slack added to ``taskTimeoutNanoseconds`` before the coordinator steps in: the heartbeat timeout, which
+    /// covers the network and the worker's own report of a timed-out task.
+    public var taskTimeoutGraceNanoseconds: UInt64 = 5_000_000_000
 
     /// The frame limit both sides enforce (`limits.max_frame_bytes`). Batches stay under half of it, and a single
     /// input that cannot fit in a frame fails as a task instead of breaking connections.
