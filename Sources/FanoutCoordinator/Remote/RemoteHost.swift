@@ -36,7 +36,7 @@ public struct RemoteHost: Sendable, Equatable {
                     identityFiles: identity.map { [$0] } ?? ["~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa"],
                     useAgent: true,
                     knownHostsPath: configuration.ssh.knownHosts,
-                    connectTimeout: .milliseconds(Int64(configuration.ssh.connectTimeout * 1000))
+                    connectTimeout: ConfigurationDuration.duration(seconds: configuration.ssh.connectTimeout)
                 ),
                 workers: host.workers,
                 slots: host.slots
