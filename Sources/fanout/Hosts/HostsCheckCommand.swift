@@ -18,12 +18,16 @@ struct HostsCheckCommand: AsyncParsableCommand {
     @OptionGroup var file: ClusterFileOption
 
     func run() async throws {
-        let configuration = try ClusterFileLoader.load(self.file.cluster)
+        // Without a known-hosts file every host is reported as unknown, which is what this command is for.
+        let configuration = try ClusterFileLoader.load(self.file.cluster, knownHosts: .mayBeMissing)
         guard !configuration.hosts.isEmpty else {
             print("\(self.file.cluster) lists no hosts; nothing to check (local workers only)")
             return
         }
         let binary = try ClusterFileLoader.workerBinary(configuration)
+        for problem in KnownHostsProblems.lines(of: RemoteHost.all(in: configuration)) {
+            FileHandleOutput.standardError.write("fanout: warning: \(problem)\n")
+        }
         let reports = await HostPreflightRunner.run(
             configuration: configuration,
             binary: binary,
