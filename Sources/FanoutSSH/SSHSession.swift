@@ -135,7 +135,8 @@ public final class SSHSession: Sendable {
     /// Runs a command, writes `standardInput` and then EOF to it, and collects everything it prints.
     ///
     /// - Parameters:
-    ///   - command: The command line, interpreted by the remote user's shell.
+    ///   - command: The command line, interpreted by the remote user's shell; build it with `RemoteCommand`
+    ///     whenever it holds a value, so that no value is read as shell code.
     ///   - standardInput: Bytes for the command's standard input.
     ///   - timeout: How long the whole command may take, or `nil` for no limit.
     /// - Returns: Output, error output and exit status; a non-zero status is a result, not an error.
@@ -176,7 +177,8 @@ public final class SSHSession: Sendable {
     /// `maximumStreamingOutput` bytes; more is dropped.
     ///
     /// - Parameters:
-    ///   - command: The command line, interpreted by the remote user's shell.
+    ///   - command: The command line, interpreted by the remote user's shell; build it with `RemoteCommand`
+    ///     whenever it holds a value, so that no value is read as shell code.
     ///   - standardInput: Bytes written to stdin first; stdin then stays open.
     ///   - onStandardErrorLine: Called with each stderr line (without its newline) on the session's thread;
     ///     keep it short. A last line without newline is delivered when the command ends.
@@ -215,7 +217,8 @@ public final class SSHSession: Sendable {
     /// when the local connection closes the command gets EOF on its standard input. Keepalives go out meanwhile.
     ///
     /// - Parameters:
-    ///   - command: The command line, interpreted by the remote user's shell.
+    ///   - command: The command line, interpreted by the remote user's shell; build it with `RemoteCommand`
+    ///     whenever it holds a value, so that no value is read as shell code.
     ///   - standardInput: Bytes written to stdin ahead of the relayed stream.
     ///   - localHost: The numeric address to connect to on this machine (`127.0.0.1`, `::1`).
     ///   - localPort: Its port.
@@ -260,7 +263,8 @@ public final class SSHSession: Sendable {
     ///
     /// - Parameters:
     ///   - localPath: The file to send.
-    ///   - remotePath: The destination path on the host (its directory must exist).
+    ///   - remotePath: The destination path on the host (its directory must exist). libssh2 quotes it for the
+    ///     remote shell (`scp -t 'PATH'`).
     ///   - mode: The permission bits of the remote file.
     ///   - progress: Called after each chunk with (bytes sent, total bytes), on the session's thread.
     /// - Throws: `SSHError(.uploadFailed)`, `SSHError(.disconnected)`, or `CancellationError`.

@@ -11,6 +11,9 @@ public struct HostPreparation: Sendable {
     /// Called with (bytes sent, total) during an upload.
     public var progress: @Sendable (String, Int64, Int64) -> Void
 
+    /// The most cores a host's preflight answer is believed for (`workers: auto` starts one worker per core).
+    public static let maximumCores = 4096
+
     /// Creates a preparation step.
     public init(binary: WorkerBinary, deploy: Bool, progress: @escaping @Sendable (String, Int64, Int64) -> Void) {
         self.binary = binary
@@ -82,17 +85,25 @@ public struct HostPreparation: Sendable {
         }
         report.architecture = facts["arch"]
         report.glibc = facts["glibc"]?.split(separator: " ").last.map(String.init)
-        report.cores = facts["cores"].flatMap { Int($0.trimmingCharacters()) }
+        // The host's word, bounded: a compromised host claiming a billion cores must not get a billion workers.
+        report.cores = facts["cores"].flatMap { Int($0.trimmingCharacters()) }.map {
+            min(max($0, 1), Self.maximumCores)
+        }
         if let unsafe = facts["unsafe"] {
             report.problem =
                 "worker cache is not private, refusing to use it: \(UntrustedText.forTerminal(unsafe, limit: 500))"
             return
         }
+        // Nothing is uploaded unless the script got to the end of its checks.
+        guard let worker = facts["worker"] else {
+            report.problem = "preflight did not finish checking the worker cache ~/\(WorkerBinary.remoteDirectory)"
+            return
+        }
         report.freeKilobytes = facts["free"].flatMap { Int($0.trimmingCharacters()) }
-        report.workerCurrent = facts["worker"] == "present"
+        report.workerCurrent = worker == "present"
 
         let start = ContinuousClock.now
-        _ = try await session.run("true", timeout: .seconds(30))
+        _ = try await session.run(RemoteCommand(["true"]), timeout: .seconds(30))
         report.roundTrip = ContinuousClock.now - start
 
         if report.architecture != self.binary.architecture {
