@@ -102,4 +102,35 @@ extension IntegrationSuite {
         let mode = try FileManager.default.attributesOfItem(atPath: cache)[.posixPermissions] as? Int
         #expect(mode == 0o700)
     }
+
+    @Test(
+        "lab: ~/.cache as a link into a directory another user owns is refused, though the entry there checks out",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labRefusesCacheBehindAnotherUsersDirectory() throws {
+        let lab = try LabEnvironment.up()
+        let (cache, binary, attacker) = try Self.cacheScenario(lab)
+        let dotCache = URL(fileURLWithPath: cache).deletingLastPathComponent().path
+        let saved = dotCache + ".saved-\(UUID().uuidString)"
+        let attackerDirectory = NSTemporaryDirectory() + "attacker-cache-\(UUID().uuidString)"
+        defer {
+            _ = try? Self.shell(
+                "rm -f '\(dotCache)' && mv '\(saved)' '\(dotCache)' && rm -rf '\(attackerDirectory)'"
+            )
+        }
+        // The attacker's directory holds a genuine copy of the cache (right owner, mode and digest), so only the
+        // check of every directory on the way tells that the attacker can swap it at will.
+        let setup = try Self.shell(
+            "mv '\(dotCache)' '\(saved)' && mkdir '\(attackerDirectory)' && chown \(attacker): '\(attackerDirectory)' "
+                + "&& cp -a '\(saved)/fanout' '\(attackerDirectory)/fanout' && ln -s '\(attackerDirectory)' '\(dotCache)' "
+                + "&& chown -h fanout-h2: '\(dotCache)'"
+        )
+        try #require(setup.status == 0, "\(setup.standardError)")
+        try #require(FileManager.default.fileExists(atPath: cache + "/" + binary))
+        let deploy = try Self.fanoutCommand(["deploy", "--cluster", lab.cluster])
+        #expect(deploy.status == 1, "\(deploy.standardOutput)\(deploy.standardError)")
+        let problem = deploy.standardOutput.split(separator: "\n").first { $0.contains("\(lab.hosts[1]):") }
+        #expect(problem?.contains("worker cache is not private") == true, "\(deploy.standardOutput)")
+        #expect(problem?.contains("\(attackerDirectory) is owned by uid") == true, "\(deploy.standardOutput)")
+    }
 }
