@@ -45,7 +45,9 @@ struct WorkerListener: Sendable {
         var tlsContext: NIOSSLContext?
     }
 
-    let serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
+    let serverChannel: any Channel
+    /// Connections accepted and not yet served (see ``AcceptedConnections`` for why not the async bootstrap).
+    private let accepted: AcceptedConnections
     let settings: Settings
     let scheduler: Scheduler
     let logger: Logger
@@ -63,12 +65,14 @@ struct WorkerListener: Sendable {
     static let logLineCharacters = 1024
 
     private init(
-        serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>,
+        serverChannel: any Channel,
+        accepted: AcceptedConnections,
         settings: Settings,
         scheduler: Scheduler,
         logger: Logger
     ) {
         self.serverChannel = serverChannel
+        self.accepted = accepted
         self.settings = settings
         self.scheduler = scheduler
         self.logger = logger
@@ -91,7 +95,8 @@ struct WorkerListener: Sendable {
         let maximumFrameBytes = settings.maximumFrameBytes
         let tlsContext = settings.tlsContext
         let secret = settings.secret
-        let channel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
+        let accepted = AcceptedConnections(limit: settings.maxPendingConnections)
+        let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -102,41 +107,56 @@ struct WorkerListener: Sendable {
                     .recvAllocator,
                     value: FixedSizeRecvByteBufferAllocator(capacity: Self.handshakeReceiveBufferBytes)
                 )
-                .bind(host: host, port: port) { child in
+                .childChannelInitializer { child in
                     child.eventLoop.makeCompletedFuture {
-                        // TLS goes first, under the frames; the handshake deadline in `serve` covers it too, so a
-                        // peer that stalls or speaks plain TCP costs only its own connection.
-                        if let tlsContext {
-                            try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                        let taken = try accepted.offer {
+                            // TLS goes first, under the frames; the handshake deadline in `serve` covers it too, so a
+                            // peer that stalls or speaks plain TCP costs only its own connection.
+                            if let tlsContext {
+                                try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                            }
+                            // Frames limited to a few KiB until the worker proves the secret; without TLS, every
+                            // frame after the openers is authenticated (ssh-tunnel arrives here as plain TCP on
+                            // loopback).
+                            return try child.wrapForWireProtocol(
+                                role: .coordinator,
+                                secret: secret,
+                                authenticatesFrames: tlsContext == nil,
+                                maximumFrameBytes: maximumFrameBytes
+                            )
                         }
-                        // Frames limited to a few KiB until the worker proves the secret; without TLS, every frame
-                        // after the openers is authenticated (ssh-tunnel arrives here as plain TCP on loopback).
-                        return try child.wrapForWireProtocol(
-                            role: .coordinator,
-                            secret: secret,
-                            authenticatesFrames: tlsContext == nil,
-                            maximumFrameBytes: maximumFrameBytes
-                        )
+                        // The listener stopped, or it is far behind: this one is not wrapped, so closing is enough.
+                        if !taken { child.close(promise: nil) }
                     }
                 }
+                .bind(host: host, port: port).get()
         } catch {
             throw ClusterError(.listenFailed, "cannot listen on \(host):\(port) (coordinator.listen): \(error)")
         }
-        return WorkerListener(serverChannel: channel, settings: settings, scheduler: scheduler, logger: logger)
+        return WorkerListener(
+            serverChannel: channel,
+            accepted: accepted,
+            settings: settings,
+            scheduler: scheduler,
+            logger: logger
+        )
     }
 
     /// The bound port.
-    var port: Int { self.serverChannel.channel.localAddress?.port ?? 0 }
+    var port: Int { self.serverChannel.localAddress?.port ?? 0 }
 
-    /// Accepts connections until cancelled.
+    /// Accepts connections until cancelled; then stops listening and closes every connection accepted but not
+    /// yet served.
     func run() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            try await self.serverChannel.executeThenClose { inbound in
-                for try await connection in inbound {
-                    group.addTask {
-                        await self.serve(connection)
-                    }
+        await withDiscardingTaskGroup { group in
+            while let connection = await self.accepted.next() {
+                group.addTask {
+                    await self.serve(connection)
                 }
+            }
+            try? await self.serverChannel.close()
+            for connection in self.accepted.drain() {
+                try? await connection.executeThenClose { _, _ in }
             }
         }
     }
