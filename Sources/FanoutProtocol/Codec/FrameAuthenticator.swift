@@ -38,7 +38,7 @@ struct FrameAuthenticator {
         withUnsafeBytes(of: self.sequence.bigEndian) { mac.update(data: $0) }
         payload.withUnsafeBytes { mac.update(data: $0) }
         self.sequence += 1
-        return Array(mac.finalize()).prefix(Self.tagBytes).map { $0 }
+        return Array(mac.finalize().prefix(Self.tagBytes))
     }
 
     /// Checks the tag of the next frame in constant time and advances the sequence number.
