@@ -34,6 +34,7 @@ enum Attacks {
         LogFlood.self,
         ExecLies.self,
         ImpossibleOutputs.self,
+        HostileText.self,
     ]
 
     static func named(_ name: String) -> (any Attack.Type)? {
