@@ -140,6 +140,69 @@ import Glibc
         #expect(bad.stagingError?.contains("SHA-256") == true)
     }
 
+    @Test func noDescendantOutlivesItsJob() throws {
+        let pidFile = "/tmp/fanout-exec-orphan-\(getpid())-\(Int.random(in: 0...999_999))"
+        defer { unlink(pidFile) }
+        // A grandchild in a session of its own, orphaned when its parent exits: only the supervisor, its
+        // subreaper, can still find it.
+        let output = try Exec.run(
+            ExecInput(
+                arguments: Self.words([
+                    "/bin/sh", "-c", "setsid /bin/sh -c 'sleep 300 & echo $! > \"$1\"' x \"$1\" & wait", "job", pidFile,
+                ]),
+                sequence: 1
+            )
+        )
+        #expect(output.exitStatus == 0, "\(String(decoding: output.standardError, as: UTF8.self))")
+        let file = try #require(fopen(pidFile, "r"), "the job did not start its grandchild")
+        var buffer = [CChar](repeating: 0, count: 32)
+        fgets(&buffer, 32, file)
+        fclose(file)
+        let orphan = try #require(
+            Int32(String(decoding: buffer.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        )
+        let alive = kill(orphan, 0) == 0
+        if alive { kill(orphan, SIGKILL) }
+        #expect(!alive, "the double-forked, setsid grandchild \(orphan) outlived its job")
+    }
+
+    @Test func hostileLimitsFromTheWireDoNotTrap() throws {
+        let output = try Exec.run(
+            ExecInput(
+                arguments: Self.words(["/bin/sh", "-c", "echo hi"]),
+                sequence: 1,
+                timeoutMilliseconds: UInt64.max,
+                maximumOutputBytes: Int.min
+            )
+        )
+        #expect(output.exitStatus == 0)
+        #expect(!output.timedOut)
+        #expect(output.standardOutput.isEmpty)
+        #expect(output.stagingError == "output too large")
+    }
+
+    @Test func aCacheEntryWithOtherBytesIsNotUsed() throws {
+        let contents = Array("echo genuine \(getpid()) \(Int.random(in: 0...999_999_999))\n".utf8)
+        let digest = Self.sha256(contents)
+        let cache = "/tmp/fanout-exec-\(getuid())/cache"
+        // The first job creates the staging tree; then the cache entry is replaced by other bytes (a torn write, or
+        // bytes someone managed to plant) under the same name.
+        let file = StagedFile(path: Array("job.sh".utf8), digest: digest, contents: contents, isBasefile: true)
+        let first = try Exec.run(ExecInput(arguments: Self.words(["/bin/sh", "job.sh"]), sequence: 1, files: [file]))
+        #expect(first.standardOutput == Array(contents.dropFirst(5)))
+        let entry = cache + "/" + digest
+        unlink(entry)
+        let planted = fopen(entry, "w")!
+        fputs("echo planted\n", planted)
+        fclose(planted)
+        chmod(entry, 0o444)
+        defer { unlink(entry) }
+        let second = try Exec.run(
+            ExecInput(arguments: Self.words(["/bin/sh", "job.sh"]), sequence: 2, files: [file], cleanup: true)
+        )
+        #expect(second.standardOutput == Array(contents.dropFirst(5)), "the job ran a cache entry with other bytes")
+    }
+
     static func sha256(_ bytes: [UInt8]) -> String {
         // Computed by the system's sha256sum, independent of the code under test.
         let path = "/tmp/fanout-exec-sha-\(getpid())-\(bytes.count)"

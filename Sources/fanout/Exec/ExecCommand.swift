@@ -39,14 +39,20 @@ struct ExecCommand: AsyncParsableCommand {
             STAGING: with --transfer, --transfer-file, --basefile or --return, each job runs in a fresh working \
             directory on its host ($TMPDIR/fanout-exec-UID/jobs/…). Files travel inside the task messages \
             (limits.max_frame_bytes, 16 MiB by default, bounds a job's files and its output) and are kept on the \
-            host under their SHA-256 ($TMPDIR/fanout-exec-UID/cache), each file written once per host. Relative \
-            paths keep their place relative to the working directory; a leading / is dropped. Returned files are \
-            written to the same relative path here. Without staging options, jobs run in the worker's directory \
-            (this directory for local workers, the login directory on hosts).
+            host under their SHA-256 ($TMPDIR/fanout-exec-UID/cache), each file written once per host. The \
+            staging root must be yours and private (mode 0700, not a link): one another user created is refused, \
+            and a cache entry is used only when it holds exactly the bytes sent. Relative paths keep their place \
+            relative to the working directory; a leading / is dropped. Returned files are written to the same \
+            relative path here: --return must be relative and without '..', only the paths asked for are \
+            accepted from a worker, and nothing is written through a symbolic link (a linked directory in the \
+            way fails the job). Without staging options, jobs run in the worker's directory (this directory for \
+            local workers, the login directory on hosts).
 
-            ROBUSTNESS: each job runs in its own process group; --timeout stops the group (SIGTERM, then SIGKILL \
-            1 s later); a worker that exits kills its jobs' groups, and a SIGKILLed worker's jobs get SIGKILL from \
-            the kernel (PR_SET_PDEATHSIG). --retries runs a failed job again, on another host when there is \
+            ROBUSTNESS: each job runs in its own process group under a small supervisor process; --timeout stops \
+            the group (SIGTERM, then SIGKILL of everything the job started 1 s later). When a job ends, nothing it \
+            started survives it: its supervisor is the subreaper of every descendant (even one that forked twice \
+            and called setsid) and kills them; a worker that exits, or is SIGKILLed (PR_SET_PDEATHSIG), takes \
+            all of its jobs' processes with it. --retries runs a failed job again, on another host when there is \
             one. --joblog writes a GNU Parallel style TSV log (Seq Host Starttime JobRuntime Send Receive \
             Exitval Signal Command) line by line, so --resume after a crash (even kill -9) runs only the jobs it \
             does not hold.
