@@ -51,7 +51,7 @@ struct ReferencedFileChecker {
             kind: .readable,
             missingAdvice: knownHosts == .mayBeMissing
                 ? nil
-                : "so no host key can be verified; run 'fanout hosts trust HOST…' to record the hosts' keys"
+                : ", so no host key can be verified; run 'fanout hosts trust HOST…' to record the hosts' keys"
                     + (knownHostsNode == nil ? ", or set ssh.known_hosts" : "")
         )
         if let identity = configuration.ssh.identity, configuration.hosts.contains(where: { $0.identity == nil }) {
@@ -106,7 +106,7 @@ struct ReferencedFileChecker {
     }
 
     /// Throws unless `written` names an existing regular file (after links) of the right kind; a missing file is
-    /// accepted when `missingAdvice` is `nil`.
+    /// accepted when `missingAdvice` is `nil`, and otherwise reported with it appended (punctuation included).
     private func checkFile(
         _ written: String,
         at node: Node?,
@@ -126,9 +126,12 @@ struct ReferencedFileChecker {
                 guard let missingAdvice else {
                     return
                 }
-                let advice =
-                    missingAdvice.isEmpty || missingAdvice.hasPrefix(";") ? missingAdvice : ", " + missingAdvice
-                throw decoder.error(.invalidValue, at: node, field: field, "\(role) '\(shown)' does not exist\(advice)")
+                throw decoder.error(
+                    .invalidValue,
+                    at: node,
+                    field: field,
+                    "\(role) '\(shown)' does not exist\(missingAdvice)"
+                )
             }
             throw decoder.error(
                 .invalidValue,
