@@ -217,17 +217,25 @@ public final class DirectoryHandle {
         Self.withName(name) { unlinkat(self.descriptor, $0, 0) } == 0 ? 0 : errno
     }
 
+    /// How deep ``removeTree(_:)`` descends (each level holds a descriptor and a stack frame); deeper parts of a
+    /// tree a job built on purpose are left in place.
+    public static let maximumRemovalDepth = 1024
+
     /// Removes the entry `name` and, when it is a directory, everything below it, descending only through real
     /// directories opened with `O_NOFOLLOW`: a link anywhere in the tree (even one swapped in for a directory
     /// while this runs) is removed itself, and nothing outside the tree is touched.
     /// - Parameter name: One path component.
     public func removeTree(_ name: [UInt8]) {
+        self.removeTree(name, depth: 0)
+    }
+
+    private func removeTree(_ name: [UInt8], depth: Int) {
         guard Self.isPlainName(name) else { return }
         if self.unlink(name) != EISDIR { return }
         // A directory (EISDIR is Linux's answer for unlinkat without AT_REMOVEDIR on one): empty it, then remove it.
-        if let child = try? self.subdirectory(name) {
+        if depth < Self.maximumRemovalDepth, let child = try? self.subdirectory(name) {
             for entry in child.entries() {
-                child.removeTree(entry)
+                child.removeTree(entry, depth: depth + 1)
             }
         }
         _ = Self.withName(name) { unlinkat(self.descriptor, $0, AT_REMOVEDIR) }
