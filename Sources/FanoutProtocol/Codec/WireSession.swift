@@ -80,10 +80,12 @@ public final class WireSession {
     ///   before the openers were exchanged, or a decoding error.
     func open(payload: ByteBuffer, tag: ByteBuffer?) throws(ProtocolError) -> WireMessage {
         if let tag {
-            guard self.inbound != nil else {
+            guard var authenticator = self.inbound else {
                 throw ProtocolError(.unexpectedMessage, "frame before the handshake's opening messages were exchanged")
             }
-            guard try self.inbound!.verify(tag.readableBytesView, for: payload.readableBytesView) else {
+            let verified = try authenticator.verify(tag.readableBytesView, for: payload.readableBytesView)
+            self.inbound = authenticator
+            guard verified else {
                 throw ProtocolError(
                     .authenticationFailed,
                     "frame \(self.inboundFramesAfterOpener + 1) after the handshake's opening failed its "
@@ -115,13 +117,14 @@ public final class WireSession {
             return nil
         }
         guard self.authenticatesFrames else { return nil }
-        guard self.outbound != nil else {
+        guard var authenticator = self.outbound else {
             throw ProtocolError(
                 .unexpectedMessage,
                 "cannot send \(message.kind) before the handshake's opening messages were exchanged"
             )
         }
-        return try self.outbound!.nextTag(for: payload)
+        defer { self.outbound = authenticator }
+        return try authenticator.nextTag(for: payload)
     }
 
     /// Keeps the opener of each direction: a coordinator hears `hello` and says `challenge`, a worker the reverse.
