@@ -111,7 +111,7 @@ extension IntegrationSuite {
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await flood.run(minimum: 10_000, concurrent: 9_000) }
                 // The workers start once the flood is well under way.
-                while flood.opened.withLockedValue({ $0 }) < 2_000 { try await Task.sleep(for: .milliseconds(10)) }
+                while flood.opened.withLockedValue({ $0 }) < 5_000 { try await Task.sleep(for: .milliseconds(10)) }
                 floodStarted.withLockedValue { $0 = true }
                 let gateOpened = ContinuousClock.now
                 try await cluster.waitForWorkers(workers, timeout: .seconds(40))
