@@ -32,7 +32,7 @@ final class Scheduler: Sendable {
         await withTaskGroup(of: Void.self) { group in
             if let timeout = self.settings.taskTimeoutNanoseconds {
                 // Overdue tasks must be found even when no worker says anything: a silent one is the point.
-                let interval = Self.tickInterval(taskTimeoutNanoseconds: timeout)
+                let interval = Duration.nanoseconds(Int64(Self.tickNanoseconds(taskTimeoutNanoseconds: timeout)))
                 let sink = self.eventSink
                 group.addTask {
                     while (try? await Task.sleep(for: interval)) != nil {
@@ -58,8 +58,8 @@ final class Scheduler: Sendable {
     }
 
     /// How often overdue tasks are looked for: a quarter of the task timeout, between 10 ms and 250 ms.
-    static func tickInterval(taskTimeoutNanoseconds: UInt64) -> Duration {
-        .nanoseconds(Int64(min(max(taskTimeoutNanoseconds / 4, 10_000_000), 250_000_000)))
+    static func tickNanoseconds(taskTimeoutNanoseconds: UInt64) -> UInt64 {
+        min(max(taskTimeoutNanoseconds / 4, 10_000_000), 250_000_000)
     }
 
     private struct State {
@@ -490,7 +490,10 @@ final class Scheduler: Sendable {
         /// dropped; its tasks are retried elsewhere (charged an attempt, failed after `scheduling.max_retries`).
         mutating func reclaimOverdueTasks(now: UInt64) {
             guard let timeout = self.settings.taskTimeoutNanoseconds else { return }
-            guard now &- self.lastOverdueCheck >= 10_000_000 else { return }
+            // As often as the ticks come, not on every event: each look visits every task out.
+            // (Half a tick, so that ticks arriving a little early are not skipped.)
+            let interval = Scheduler.tickNanoseconds(taskTimeoutNanoseconds: timeout) / 2
+            guard now &- self.lastOverdueCheck >= interval else { return }
             self.lastOverdueCheck = now
             let (limit, overflow) = timeout.addingReportingOverflow(self.settings.taskTimeoutGraceNanoseconds)
             let allowed = overflow ? UInt64.max : limit
@@ -525,11 +528,26 @@ final class Scheduler: Sendable {
             }
         }
 
-        /// The `count` oldest tasks (in the order sent, which is the order a worker runs them), oldest first.
+        /// The `count` oldest tasks (in the order sent, which is the order a worker runs them), oldest first: one
+        /// pass keeping the `count` oldest seen so far, so a worker holding thousands of tasks costs O(n log count).
         static func oldest(_ count: Int, of tasks: some Collection<PendingTask>) -> [PendingTask] {
-            if tasks.count <= count { return tasks.sorted { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) } }
-            if count == 1 { return tasks.min { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }.map { [$0] } ?? [] }
-            return Array(tasks.sorted { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }.prefix(count))
+            func isOlder(_ left: PendingTask, _ right: PendingTask) -> Bool {
+                (left.sentAt, left.id) < (right.sentAt, right.id)
+            }
+            var kept: [PendingTask] = []
+            kept.reserveCapacity(min(count, tasks.count) + 1)
+            for task in tasks {
+                if kept.count == count, let last = kept.last, !isOlder(task, last) { continue }
+                var low = 0
+                var high = kept.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if isOlder(kept[middle], task) { low = middle + 1 } else { high = middle }
+                }
+                kept.insert(task, at: low)
+                if kept.count > count { kept.removeLast() }
+            }
+            return kept
         }
 
         static func monotonicNanoseconds() -> UInt64 {
