@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "fanout-worker", targets: ["fanout-worker"]),
         .library(name: "FanoutCoordinator", targets: ["FanoutCoordinator"]),
         .library(name: "FanoutJobs", targets: ["FanoutJobs"]),
+        .library(name: "FanoutCompactCoder", targets: ["FanoutCompactCoder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -39,6 +40,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The Compact binary Codable format that job payloads use. Standard library only: no NIO, no Foundation.
+        .target(name: "FanoutCompactCoder", swiftSettings: strictSettings),
         // fork + setpgid + PR_SET_PDEATHSIG + exec for `fanout exec`: what posix_spawn cannot do, in a few lines of C.
         .target(name: "CFanoutSpawn"),
         // The Job protocol, the registry and the built-in kernels (the `exec` job among them). Shared by
@@ -47,6 +50,7 @@ let package = Package(
             name: "FanoutJobs",
             dependencies: [
                 "FanoutProtocol",
+                "FanoutCompactCoder",
                 "CFanoutSpawn",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -176,6 +180,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FanoutCompactCoderTests",
+            dependencies: ["FanoutCompactCoder"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,4 @@
-import FanoutProtocol
+import FanoutCompactCoder
 
 /// Turns job inputs and outputs into the bytes carried inside task and result frames.
 ///

@@ -1,4 +1,4 @@
-import FanoutProtocol
+import FanoutCompactCoder
 import Testing
 
 /// Round trips, pinned bytes and error cases for `CompactEncoder` / `CompactDecoder`.

@@ -1,4 +1,4 @@
-import FanoutProtocol
+import FanoutCompactCoder
 import Testing
 
 extension CompactCoderTests {

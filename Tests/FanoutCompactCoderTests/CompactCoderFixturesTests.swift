@@ -1,4 +1,4 @@
-import FanoutProtocol
+import FanoutCompactCoder
 
 // Fixture types for the compact coder tests: synthesized Codable of every shape, and hand-written implementations
 // that exercise the corners of the Encoder/Decoder API. Nested in the suite so their short names cannot clash with
