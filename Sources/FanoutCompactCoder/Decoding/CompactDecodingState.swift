@@ -22,6 +22,9 @@ final class CompactDecodingState {
     @exclusivity(unchecked) private var cursor2 = KeyedCursor()
     @exclusivity(unchecked) private var cursor3 = KeyedCursor()
     @exclusivity(unchecked) private var deeperCursors: [KeyedCursor] = []
+    /// The first malformed entry that a keyed container's `allKeys` or `contains` met. Those cannot throw, so the
+    /// payload is refused when its top-level value is done instead.
+    @exclusivity(unchecked) private var malformedEntry: CompactCodingError?
 
     private struct KeyedCursor {
         /// The start of the container the position belongs to; a hint from any other container is ignored.
@@ -40,6 +43,9 @@ final class CompactDecodingState {
     func decodeRoot<T: Decodable>(_ type: T.Type) throws -> T {
         var position = self.bytes.startIndex
         let value = try self.decodeValue(T.self, &position, limit: self.bytes.endIndex, at: .none)
+        if let malformedEntry = self.malformedEntry {
+            throw malformedEntry
+        }
         guard position == self.bytes.endIndex else {
             throw CompactCodingError(
                 code: .trailingBytes,
@@ -197,6 +203,13 @@ final class CompactDecodingState {
     }
 
     // MARK: Errors
+
+    /// Keeps the first error met where the `Decoder` API cannot throw, to throw it when decoding ends.
+    func recordMalformedEntry(_ error: CompactCodingError, at path: @autoclosure () -> [any CodingKey]) {
+        if self.malformedEntry == nil {
+            self.malformedEntry = error.attaching(path())
+        }
+    }
 
     /// The offset of `position` from the start of the input, for error messages.
     func offset(_ position: Int) -> Int {

@@ -26,10 +26,15 @@ struct CompactKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProt
         var keys: [Key] = []
         var position = self.start
         while position < self.end, keys.count < self.state.limits.maximumCollectionCount {
-            // A malformed entry ends the list; decoding it by key reports the problem.
-            guard let stored = try? self.state.readKey(&position, limit: self.end),
-                let next = try? self.state.skipValue(at: position, limit: self.end)
-            else {
+            let stored: CompactDecodingState.StoredKey
+            let next: Int
+            do {
+                stored = try self.state.readKey(&position, limit: self.end)
+                next = try self.state.skipValue(at: position, limit: self.end)
+            } catch {
+                // `allKeys` cannot throw: the list ends here and the payload is refused when decoding ends, so a
+                // dictionary never decodes from a container whose tail is garbage.
+                self.state.recordMalformedEntry(error, at: self.codingPath)
                 break
             }
             if let key = self.state.makeKey(stored, as: Key.self) {
@@ -41,7 +46,13 @@ struct CompactKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProt
     }
 
     func contains(_ key: Key) -> Bool {
-        ((try? self.find(key)) ?? nil) != nil
+        do {
+            return try self.find(key) != nil
+        } catch {
+            // As in `allKeys`: a malformed entry is no reason to answer "absent" and decode a default.
+            self.state.recordMalformedEntry(error, at: self.codingPath)
+            return false
+        }
     }
 
     /// Finds the value of `key`: from the cursor to the end, then from the start to the cursor.
