@@ -6,9 +6,9 @@ import NIOCore
 final class WorkerHandle: Sendable {
     /// The id shown in results: the launcher's id when it has one.
     let id: String
-    /// The host the worker said it runs on.
+    /// The host the worker runs on, as the coordinator launched it (never the worker's own claim).
     let host: String
-    /// Tasks the worker runs at once.
+    /// Tasks the worker runs at once: what its launch granted, or fewer if its hello said so.
     let slots: Int
     /// The worker's process id on its host.
     let processID: Int32

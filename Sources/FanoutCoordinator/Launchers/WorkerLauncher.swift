@@ -5,6 +5,10 @@ import Logging
 ///
 /// Launchers are pluggable: local processes now; SSH hosts plug in the same way. A launcher reports each worker it
 /// starts and each one that ends through the ``LaunchContext``, so the scheduler knows when no worker can come.
+///
+/// A launcher must register each worker with ``LaunchContext/expect(workerID:hostLabel:slots:)`` before starting
+/// it: the listener admits only registered workers (a worker host may be compromised and claim any id, host name
+/// or slot count), under the registered host label, with at most the registered slots.
 public protocol WorkerLauncher: Sendable {
     /// The ids of the workers this launcher will start, known before it starts them, so the scheduler waits for
     /// each to join or fail before it declares that no worker is available.
