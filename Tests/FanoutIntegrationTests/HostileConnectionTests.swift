@@ -154,7 +154,7 @@ extension IntegrationSuite {
 
 extension IntegrationSuite {
     @Test(
-        "a flood of connections that send nothing: past max_pending_connections they are closed at once, the rest at handshake_timeout, and the run completes"
+        "a flood of connections that send nothing: past max_pending_connections the oldest are closed at once to make room, the rest at the hello deadline, and the run completes"
     )
     func connectionFloodCostsOnlyItself() async throws {
         let inputs = Array(repeating: UInt32(10), count: 200)
@@ -188,9 +188,9 @@ extension IntegrationSuite {
         #expect(flood == 300)
         #expect(Set(indices) == Set(0..<200))
         #expect(indices.count == 200)
-        // At most 50 were let into the handshake; the other 250 were closed within a second.
+        // At most 50 are in their handshake at once: each newcomer closed the oldest, 250 within a second.
         #expect(closedAtOnce >= 250, "\(closedAtOnce) of 300 closed within 1 s")
-        // The 50 admitted ones had 2 s to finish a handshake; they all were dropped by then.
+        // The last 50 had 2 s (handshake_timeout, shorter than the hello deadline) to send a hello; all were dropped.
         #expect(closedLater == 300, "\(closedLater) of 300 closed within 4 s")
         #expect(workers.map(\.id).sorted() == ["local-1", "local-2"])
         #expect(workers.allSatisfy { $0.lostReason == nil })
