@@ -4,8 +4,13 @@ import FanoutCompactCoder
 ///
 /// Fixed-width scalars (`UInt64`, `Int64`, `Int`, `UInt32`, `Double`), `String` and `[UInt8]` are written raw (8 or 4
 /// little-endian bytes; UTF-8; the bytes themselves); every other Codable type uses the compact binary format of
-/// ``CompactEncoder``, about ten times cheaper than JSON. The raw forms matter when a task costs microseconds: they
-/// skip the Codable machinery entirely. Decoding is bounded, so a hostile payload costs an error, not a crash.
+/// `CompactEncoder` (module FanoutCompactCoder). Measured on 2026-12-04 on the payloads jobs carry, encode plus
+/// decode: 0.5 µs for a two-integer range, 7 µs for an `ExecInput`, 2 µs for an `ExecOutput`; that is 7× to 25×
+/// cheaper than FoundationEssentials' `JSONEncoder`/`JSONDecoder` (3.5× on a nested struct with optionals) and
+/// 12× to 58× cheaper than binary `PropertyListEncoder`, with the smallest payloads (`cd benchmarks/payload-coders &&
+/// swift build -c release && .build/release/PayloadCoderBenchmark`; figures in its README.md). The raw forms matter
+/// when a task costs microseconds: they skip the Codable machinery entirely. Decoding is bounded, so a hostile
+/// payload costs an error, not a crash.
 public enum PayloadCoder {
     /// Encodes a value.
     /// - Parameter value: The value.
