@@ -2,41 +2,65 @@
 #define FANOUT_SPAWN_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <sys/types.h>
 
-/// The signal that tells a supervisor to stop its job gently: SIGTERM to the job's process group.
-#define FANOUT_SUPERVISOR_STOP SIGTERM
 /// The signal that tells a supervisor to SIGKILL the job and every descendant now (also its parent-death signal).
 #define FANOUT_SUPERVISOR_KILL SIGUSR1
 
-/// Starts a program for `fanout exec` under a supervisor, so that nothing the program starts can outlive it.
-///
-/// The supervisor is a child forked from the calling thread (system calls only until it exits). It makes itself
-/// the child subreaper (PR_SET_CHILD_SUBREAPER: orphans of the job, even after a double fork and setsid, become its
-/// children), asks for FANOUT_SUPERVISOR_KILL when the thread that forked it dies (PR_SET_PDEATHSIG: the worker was
-/// SIGKILLed), closes every descriptor of the worker, and starts the job: with vfork in its own process group, with
-/// SIGKILL when the supervisor dies (PR_SET_PDEATHSIG), /dev/null as standard input, the given descriptors as
-/// standard output and error, in `directory` when it is not NULL, every other descriptor closed, exec of `file`
-/// (searched in PATH when it has no slash) with `argv` and `envp`. Then it waits. On FANOUT_SUPERVISOR_STOP it
-/// sends SIGTERM to the job's process group. When the job ends, on FANOUT_SUPERVISOR_KILL, or when the worker dies,
-/// it SIGKILLs the job's group and every remaining descendant, reaping until none is left, and exits the way the
-/// job did (same exit status, or the same signal).
-///
-/// Cost: the fork shares the worker's memory copy-on-write while the job runs (about 0.7 ms more per job than a
-/// bare vfork on a debug worker). Exec'ing the worker's own binary as the supervisor instead was slower still
-/// (its start-up costs milliseconds).
-///
-/// Returns 0 and sets `*pid` to the supervisor's process id (the one to wait for and to signal with
-/// `fanout_supervisor_stop` and `fanout_supervisor_kill`; never SIGKILL it, that would orphan the job's
-/// descendants); otherwise an errno value saying why the program could not start.
-int fanout_spawn_supervised(const char *file, char *const argv[], char *const envp[], const char *directory,
-                            int stdout_fd, int stderr_fd, pid_t *pid);
+/// One `fanout exec` job run by ``fanout_run_job``: what to run and its limits (set by the caller), what it did
+/// (set by the supervisor).
+typedef struct fanout_job {
+    // In.
+    const char *file;
+    char *const *argv;
+    char *const *envp;
+    /// NULL: the worker's own directory.
+    const char *directory;
+    /// 0: no limit. Past it: SIGTERM to the job's group, and grace_ms later SIGKILL of every descendant.
+    long long timeout_ms;
+    long long grace_ms;
+    /// The most bytes of standard output plus standard error kept (the rest is read and dropped).
+    size_t maximum_output;
+    // Out.
+    unsigned char *stdout_bytes;
+    size_t stdout_length;
+    size_t stdout_capacity;
+    unsigned char *stderr_bytes;
+    size_t stderr_length;
+    size_t stderr_capacity;
+    /// The job's wait status.
+    int status;
+    /// Why the program could not start (0: it ran).
+    int spawn_error;
+    int timed_out;
+    int truncated;
+    // Private to the implementation.
+    pid_t worker;
+    pid_t supervisor;
+    int stdout_read, stdout_write, stderr_read, stderr_write;
+} fanout_job;
 
-/// Tells a supervisor to stop its job gently (SIGTERM to the job's group). Returns 0 or an errno value.
-int fanout_supervisor_stop(pid_t supervisor);
+/// Runs a job to its end under a supervisor that shares the worker's memory (clone with CLONE_VM and
+/// CLONE_VFORK: no copy of the worker's page tables, no copy-on-write), blocking the calling thread meanwhile.
+///
+/// The supervisor is the child subreaper of every descendant of the job (even one that forked twice and called
+/// setsid), asks for FANOUT_SUPERVISOR_KILL when the calling thread dies (PR_SET_PDEATHSIG: the worker was
+/// SIGKILLed), starts the job (its own process group, SIGKILL when the supervisor dies, /dev/null in, pipes out),
+/// collects its output, stops it at its time limit (SIGTERM to its group, SIGKILL of everything grace_ms later),
+/// and, when the job ends, is told to stop (``fanout_job_kill``) or the worker dies, SIGKILLs every remaining
+/// descendant, reaping until none is left.
+///
+/// Returns 0 when the supervisor ran (see `spawn_error` for the program itself), otherwise an errno value. Free
+/// the output with ``fanout_job_release``.
+int fanout_run_job(fanout_job *job);
 
-/// Tells a supervisor to SIGKILL its job and all its descendants now. Returns 0 or an errno value.
-int fanout_supervisor_kill(pid_t supervisor);
+/// Frees a job's output buffers.
+void fanout_job_release(fanout_job *job);
+
+/// From any thread: tells a running job's supervisor to SIGKILL the job and all its descendants now. Returns 0 or
+/// an errno value (ESRCH when no supervisor runs).
+int fanout_job_kill(fanout_job *job);
 
 /// pipe2(fds, O_CLOEXEC), which Swift's Glibc module does not export. Returns 0 or an errno value.
 int fanout_pipe(int fds[2]);

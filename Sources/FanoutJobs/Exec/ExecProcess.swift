@@ -6,9 +6,9 @@ import Glibc
 import Musl
 #endif
 
-/// Runs one program to its end on the calling thread: no shell, no Foundation, output captured through pipes, under
-/// a supervisor process (`fanout_spawn_supervised`) that stops its process group at the time limit and lets no
-/// descendant outlive it, even when the worker is SIGKILLed.
+/// Runs one program to its end on the calling thread: no shell, no Foundation, under a supervisor process
+/// (`fanout_run_job`, sharing the worker's memory) that captures its output, stops its process group at the time
+/// limit, and lets no descendant outlive it, even when the worker is SIGKILLed.
 struct ExecProcess {
     /// What the program did.
     struct Ending {
@@ -39,127 +39,48 @@ struct ExecProcess {
         if self.arguments.contains(where: { $0.contains(0) }) {
             return Self.failedStart("an argument contains a NUL byte, which no program can receive")
         }
-        var outputPipe: [Int32] = [-1, -1]
-        var errorPipe: [Int32] = [-1, -1]
-        let outputError = fanout_pipe(&outputPipe)
-        guard outputError == 0 else { return Self.failedStart("pipe: \(Self.describe(outputError))") }
-        let errorError = fanout_pipe(&errorPipe)
-        guard errorError == 0 else {
-            close(outputPipe[0])
-            close(outputPipe[1])
-            return Self.failedStart("pipe: \(Self.describe(errorError))")
-        }
         let argv = self.arguments.map { Self.duplicate($0) } + [nil]
         let envp = Self.mergedEnvironment(self.environment).map { Self.duplicate($0) } + [nil]
+        let directory = self.directory.flatMap { Self.duplicate(Array($0.utf8)) }
+        let job = UnsafeMutablePointer<fanout_job>.allocate(capacity: 1)
+        job.initialize(to: fanout_job())
         defer {
+            fanout_job_release(job)
+            job.deallocate()
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
+            if let directory { free(directory) }
         }
-        var processID: pid_t = 0
         let error: Int32 = argv.withUnsafeBufferPointer { argvPointer in
             envp.withUnsafeBufferPointer { envpPointer in
-                let file = argvPointer[0]!
-                let argvBase = UnsafePointer(argvPointer.baseAddress!)
-                let envpBase = UnsafePointer(envpPointer.baseAddress!)
-                if let directory = self.directory {
-                    return directory.withCString { directoryPointer in
-                        fanout_spawn_supervised(
-                            file,
-                            argvBase,
-                            envpBase,
-                            directoryPointer,
-                            outputPipe[1],
-                            errorPipe[1],
-                            &processID
-                        )
-                    }
-                }
-                return fanout_spawn_supervised(file, argvBase, envpBase, nil, outputPipe[1], errorPipe[1], &processID)
+                job.pointee.file = UnsafePointer(argvPointer[0]!)
+                job.pointee.argv = UnsafePointer(argvPointer.baseAddress!)
+                job.pointee.envp = UnsafePointer(envpPointer.baseAddress!)
+                job.pointee.directory = directory.map { UnsafePointer($0) }
+                // The limit arrives from the network: clamped, it cannot overflow the supervisor's deadline.
+                job.pointee.timeout_ms = Int64(clamping: min(self.timeoutMilliseconds, 1 << 50))
+                job.pointee.grace_ms = Self.terminationGraceMilliseconds
+                job.pointee.maximum_output = max(0, self.maximumOutputBytes)
+                ExecProcessGroups.insert(job)
+                defer { ExecProcessGroups.remove(job) }
+                return fanout_run_job(job)
             }
         }
-        close(outputPipe[1])
-        close(errorPipe[1])
-        guard error == 0 else {
-            close(outputPipe[0])
-            close(errorPipe[0])
+        guard error == 0 else { return Self.failedStart("cannot start the job's supervisor: \(Self.describe(error))") }
+        guard job.pointee.spawn_error == 0 else {
             let name = String(decoding: program, as: UTF8.self)
-            return Self.failedStart("cannot run '\(name)': \(Self.describe(error))")
+            return Self.failedStart("cannot run '\(name)': \(Self.describe(job.pointee.spawn_error))")
         }
-        ExecProcessGroups.insert(processID)
-        defer { ExecProcessGroups.remove(processID) }
-        return self.collect(processID: processID, output: outputPipe[0], error: errorPipe[0])
-    }
-
-    private func collect(processID: pid_t, output: Int32, error: Int32) -> Ending {
         var ending = Ending()
-        let start = Self.monotonicMilliseconds()
-        // The limit arrives from the network: saturate rather than trap on a huge one.
-        let (end, overflow) = start.addingReportingOverflow(Int64(clamping: self.timeoutMilliseconds))
-        let deadline: Int64? = self.timeoutMilliseconds > 0 ? (overflow ? .max : end) : nil
-        var killDeadline: Int64?
-        var open: [Int32] = [output, error]
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        var status: Int32 = 0
-        var reaped = false
-
-        func enforceDeadline() -> Int32 {
-            let now = Self.monotonicMilliseconds()
-            // The supervisor passes SIGTERM on to the job's group, and on the second word kills every descendant.
-            if let deadline, !ending.timedOut, now >= deadline {
-                ending.timedOut = true
-                fanout_supervisor_stop(processID)
-                killDeadline = now + Self.terminationGraceMilliseconds
-            }
-            if let pending = killDeadline, now >= pending {
-                fanout_supervisor_kill(processID)
-                killDeadline = nil
-            }
-            let next = [killDeadline, ending.timedOut ? nil : deadline].compactMap { $0 }.min()
-            return next.map { Int32(clamping: max(0, $0 - now)) } ?? -1
+        if let bytes = job.pointee.stdout_bytes {
+            ending.standardOutput = Array(UnsafeBufferPointer(start: bytes, count: job.pointee.stdout_length))
         }
-
-        while !open.isEmpty {
-            let wait = enforceDeadline()
-            var descriptors = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&descriptors, nfds_t(descriptors.count), wait)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            for descriptor in descriptors where descriptor.revents != 0 {
-                let count = read(descriptor.fd, &buffer, buffer.count)
-                if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-                if count <= 0 {
-                    close(descriptor.fd)
-                    open.removeAll { $0 == descriptor.fd }
-                    continue
-                }
-                let captured = ending.standardOutput.count + ending.standardError.count
-                let room = max(0, max(0, self.maximumOutputBytes) - captured)
-                if count > room { ending.truncated = true }
-                let kept = buffer[0..<min(count, room)]
-                if descriptor.fd == output {
-                    ending.standardOutput += kept
-                } else {
-                    ending.standardError += kept
-                }
-            }
+        if let bytes = job.pointee.stderr_bytes {
+            ending.standardError = Array(UnsafeBufferPointer(start: bytes, count: job.pointee.stderr_length))
         }
-        for descriptor in open { close(descriptor) }
-        // Output is closed; the program may still run (it closed its streams): wait, still under the time limit.
-        while !reaped {
-            // Without a time limit nothing else needs doing: block. With one, look every millisecond.
-            let result = waitpid(processID, &status, deadline == nil ? 0 : WNOHANG)
-            if result == processID {
-                reaped = true
-                break
-            }
-            if result < 0 && errno != EINTR { break }
-            if result == 0 {
-                _ = enforceDeadline()
-                usleep(1_000)
-            }
-        }
+        ending.timedOut = job.pointee.timed_out != 0
+        ending.truncated = job.pointee.truncated != 0
+        let status = job.pointee.status
         if (status & 0x7f) == 0 {
             ending.exitStatus = (status >> 8) & 0xff
         } else {

@@ -17,17 +17,17 @@ public enum ExecProcessGroups {
         pthread_mutex_init(lock, nil)
         return lock
     }()
-    nonisolated(unsafe) private static var groups: Set<pid_t> = []
+    nonisolated(unsafe) private static var jobs: Set<UnsafeMutablePointer<fanout_job>> = []
 
-    static func insert(_ group: pid_t) {
+    static func insert(_ job: UnsafeMutablePointer<fanout_job>) {
         pthread_mutex_lock(Self.lock)
-        Self.groups.insert(group)
+        Self.jobs.insert(job)
         pthread_mutex_unlock(Self.lock)
     }
 
-    static func remove(_ group: pid_t) {
+    static func remove(_ job: UnsafeMutablePointer<fanout_job>) {
         pthread_mutex_lock(Self.lock)
-        Self.groups.remove(group)
+        Self.jobs.remove(job)
         pthread_mutex_unlock(Self.lock)
     }
 
@@ -36,13 +36,13 @@ public enum ExecProcessGroups {
     /// - Returns: How many jobs were told.
     @discardableResult
     public static func killAll() -> Int {
+        // Under the lock: a job's record is freed as soon as it is removed.
         pthread_mutex_lock(Self.lock)
-        let supervisors = Self.groups
-        pthread_mutex_unlock(Self.lock)
-        for supervisor in supervisors {
+        defer { pthread_mutex_unlock(Self.lock) }
+        for job in Self.jobs {
             // Never SIGKILL a supervisor itself: that would leave the job's descendants to init.
-            fanout_supervisor_kill(supervisor)
+            fanout_job_kill(job)
         }
-        return supervisors.count
+        return Self.jobs.count
     }
 }
