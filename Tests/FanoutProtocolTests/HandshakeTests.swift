@@ -300,6 +300,20 @@ struct HandshakeTests {
         #expect(!message.contains("forged") && !message.contains("\u{1B}") && !message.contains("$("), "\(message)")
     }
 
+    @Test(arguments: [
+        ("node-1.lab", "node-1.lab"),
+        ("Tom's laptop", "Tom-s-laptop"),
+        ("höst\u{1B}[2J\n", "h-st-[2J-"),
+        ("", "unknown"),
+        (String(repeating: "é", count: 300), String(repeating: "-", count: ProtocolConstants.maximumHostNameBytes)),
+    ])
+    func aWorkersOwnHostNameIsMadeSendable(_ name: String, _ sent: String) async throws {
+        #expect(Hello.sendableHostName(name) == sent)
+        let hello = Self.hello(hostName: Hello.sendableHostName(name))
+        let outcome = await Self.converse(worker: Self.realWorker(secret: Self.secret, hello: hello))
+        #expect(try outcome.coordinator.get().hello.hostName == sent)
+    }
+
     @Test func helloStringsAtTheirLimitsAreAccepted() async throws {
         let hello = Self.hello(
             hostName: "[fe80::1%eth0]:2222"

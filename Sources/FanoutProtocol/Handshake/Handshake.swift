@@ -122,30 +122,21 @@ public enum Handshake {
     /// What is wrong with a hello's strings and nonce, or `nil`: each is bounded, and the host name, worker id and
     /// digest use only characters that are inert in a log, a terminal, a TSV file or a shell word.
     private static func problem(with hello: Hello) -> String? {
-        func isPlain(_ text: String, allowing extra: Set<Unicode.Scalar>) -> Bool {
-            text.unicodeScalars.allSatisfy { scalar in
-                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                    || extra.contains(scalar)
-            }
-        }
-        // Host labels are names or addresses (IPv6 with a zone and a port too): `node-1.lab`, `[fe80::1%eth0]:2222`.
-        let punctuation: Set<Unicode.Scalar> = ["-", ".", "_", ":", "@", "[", "]", "%", "+"]
         if hello.hostName.isEmpty || hello.hostName.utf8.count > ProtocolConstants.maximumHostNameBytes
-            || !isPlain(hello.hostName, allowing: punctuation)
+            || !Hello.isPlainName(hello.hostName)
         {
             return "hello host name must be 1 to \(ProtocolConstants.maximumHostNameBytes) ASCII letters, digits "
                 + "or any of - . _ : @ [ ] % +"
         }
-        if hello.workerID.utf8.count > ProtocolConstants.maximumWorkerIDBytes
-            || !isPlain(hello.workerID, allowing: punctuation)
-        {
+        if hello.workerID.utf8.count > ProtocolConstants.maximumWorkerIDBytes || !Hello.isPlainName(hello.workerID) {
             return "hello worker id must be at most \(ProtocolConstants.maximumWorkerIDBytes) ASCII letters, digits "
                 + "or any of - . _ : @ [ ] % +"
         }
         if hello.binaryDigest.isEmpty || hello.binaryDigest.utf8.count > ProtocolConstants.maximumBinaryDigestBytes
-            || !isPlain(hello.binaryDigest, allowing: [])
+            || !hello.binaryDigest.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) })
         {
-            return "hello binary digest must be 1 to \(ProtocolConstants.maximumBinaryDigestBytes) ASCII letters "
+            return
+                "hello binary digest must be 1 to \(ProtocolConstants.maximumBinaryDigestBytes) lower-case ASCII letters "
                 + "or digits"
         }
         if hello.nonce.count != ProtocolConstants.nonceBytes {

@@ -39,6 +39,37 @@ public struct Hello: Sendable, Equatable, Codable {
     }
 }
 
+extension Hello {
+    /// The punctuation allowed in a hello's host name and worker id besides ASCII letters and digits: enough for
+    /// names and addresses (`node-1.lab`, `[fe80::1%eth0]:2222`), inert in a log, a terminal, a TSV file or a shell
+    /// word.
+    public static let namePunctuation: Set<Unicode.Scalar> = ["-", ".", "_", ":", "@", "[", "]", "%", "+"]
+
+    /// Whether `text` is only ASCII letters, digits and ``namePunctuation``.
+    /// - Parameter text: A host name or worker id.
+    /// - Returns: `true` when every character is allowed.
+    public static func isPlainName(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { Self.isPlainNameCharacter($0) }
+    }
+
+    /// A host name as a worker may send it: disallowed characters become `-`, at most
+    /// ``ProtocolConstants/maximumHostNameBytes`` bytes, `unknown` when nothing is left. A worker sends its own
+    /// name through this, so an unusual `gethostname` does not get it refused.
+    /// - Parameter name: The host's name as the system reports it.
+    /// - Returns: A name the coordinator's hello check accepts.
+    public static func sendableHostName(_ name: String) -> String {
+        let scalars = name.unicodeScalars.prefix(ProtocolConstants.maximumHostNameBytes).map {
+            Self.isPlainNameCharacter($0) ? Character($0) : "-"
+        }
+        return scalars.isEmpty ? "unknown" : String(scalars)
+    }
+
+    private static func isPlainNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || Self.namePunctuation.contains(scalar)
+    }
+}
+
 /// The coordinator's answer to ``Hello``: it proves knowledge of the secret and gives its own nonce.
 public struct Challenge: Sendable, Equatable, Codable {
     /// Random bytes the worker must sign.
