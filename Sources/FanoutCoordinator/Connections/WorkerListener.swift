@@ -181,12 +181,12 @@ struct WorkerListener: Sendable {
         let deadline = connection.channel.eventLoop.scheduleTask(
             in: .nanoseconds(settings.handshakeTimeout.nanoseconds)
         ) {
-            connection.channel.close(promise: nil)
+            Self.closeAbruptly(connection.channel)
         }
         let helloDeadline = connection.channel.eventLoop.scheduleTask(
             in: .nanoseconds(min(settings.helloTimeout, settings.handshakeTimeout).nanoseconds)
         ) {
-            connection.channel.close(promise: nil)
+            Self.closeAbruptly(connection.channel)
         }
         var handle: WorkerHandle?
         var greetedAtAll = false
@@ -194,7 +194,11 @@ struct WorkerListener: Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 var messages = inbound.makeAsyncIterator()
                 var greeted = false
-                defer { greetedAtAll = greeted }
+                var authenticated = false
+                defer {
+                    greetedAtAll = greeted
+                    if !authenticated { Self.closeAbruptly(connection.channel) }
+                }
                 var admission: (hostLabel: String, slots: Int)?
                 let accepted = try await Handshake.acceptWorker(
                     secret: settings.secret,
@@ -221,6 +225,7 @@ struct WorkerListener: Sendable {
                     },
                     send: { try await outbound.write($0) }
                 )
+                authenticated = true
                 deadline.cancel()
                 handshakeOver()
                 guard let admission else {
@@ -283,7 +288,7 @@ struct WorkerListener: Sendable {
     private func admit(_ channel: any Channel, peer: String) -> UInt64 {
         let (key, evicted) = self.pending.withLockedValue { $0.arrive(channel) }
         guard let evicted else { return key }
-        evicted.close(promise: nil)
+        Self.closeAbruptly(evicted)
         // A flood: log the first eviction of each burst only.
         let first = self.evictedInBurst.withLockedValue { count in
             count += 1
