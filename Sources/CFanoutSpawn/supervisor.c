@@ -307,23 +307,33 @@ static int run_supervisor(void *argument) {
 
 int fanout_run_job(fanout_job *job) {
     job->worker = getpid();
-    const size_t stack_size = 256 * 1024;
-    void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    // The supervisor's stack, with a guard page below it: an overflow must fault, not write into the worker.
+    const size_t stack_size = 256 * 1024, guard_size = 4096;
+    void *stack = mmap(NULL, stack_size + guard_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                       -1, 0);
     if (stack == MAP_FAILED) return errno;
+    if (mprotect(stack, guard_size, PROT_NONE) != 0) {
+        int error = errno;
+        munmap(stack, stack_size + guard_size);
+        return error;
+    }
     // Signals stay blocked in the supervisor (it takes the ones it wants from a signalfd) and across the clone,
     // so that no handler of the worker runs on its stack.
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pid_t child = clone(run_supervisor, (char *)stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, job);
+    pid_t child = clone(run_supervisor, (char *)stack + guard_size + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, job);
     int clone_error = child < 0 ? errno : 0;
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     if (child > 0) {
-        int status;
-        while (waitpid(child, &status, __WALL) < 0 && errno == EINTR) {
+        int status = 0;
+        pid_t waited;
+        while ((waited = waitpid(child, &status, __WALL)) < 0 && errno == EINTR) {
         }
+        // A supervisor that did not end by its own _exit(0) (killed from outside) cannot vouch for the job.
+        if (waited == child && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) clone_error = ECANCELED;
     }
-    munmap(stack, stack_size);
+    munmap(stack, stack_size + guard_size);
     __atomic_store_n(&job->supervisor, 0, __ATOMIC_SEQ_CST);
     return clone_error;
 }
