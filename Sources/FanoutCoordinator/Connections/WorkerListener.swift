@@ -208,8 +208,8 @@ struct WorkerListener: Sendable {
                         admission = (decision.hostLabel, decision.slots)
                         return Welcome(
                             workerID: decision.workerID,
-                            heartbeatIntervalMilliseconds: UInt32(settings.heartbeatInterval.milliseconds),
-                            heartbeatTimeoutMilliseconds: UInt32(settings.heartbeatTimeout.milliseconds),
+                            heartbeatIntervalMilliseconds: UInt32(clamping: settings.heartbeatInterval.milliseconds),
+                            heartbeatTimeoutMilliseconds: UInt32(clamping: settings.heartbeatTimeout.milliseconds),
                             taskTimeoutMilliseconds: settings.taskTimeout.map {
                                 UInt32(clamping: max(1, $0.milliseconds))
                             } ?? 0
@@ -433,9 +433,13 @@ struct WorkerListener: Sendable {
 }
 
 extension Duration {
+    /// Whole nanoseconds, saturating at `Int64.max` (about 292 years) rather than trapping.
     var nanoseconds: Int64 {
         let parts = self.components
-        return parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
+        let (seconds, overflow) = parts.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return parts.seconds < 0 ? .min : .max }
+        let (total, overflowAgain) = seconds.addingReportingOverflow(parts.attoseconds / 1_000_000_000)
+        return overflowAgain ? .max : total
     }
 
     var milliseconds: Int64 { self.nanoseconds / 1_000_000 }
