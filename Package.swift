@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Wire protocol: frames, messages, handshake. Light: NIOCore, Crypto, FoundationEssentials.
@@ -112,6 +113,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -142,7 +145,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fanout-worker",
-            dependencies: ["FanoutWorker", "FanoutJobs"],
+            dependencies: ["FanoutWorker", "FanoutJobs", "FanoutProtocol"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

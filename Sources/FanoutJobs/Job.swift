@@ -24,4 +24,15 @@ public protocol Job: Sendable {
     /// - Returns: The task's output.
     /// - Throws: Any error; it is reported as this task's failure.
     static func run(_ input: Input) throws -> Output
+
+    /// Called once when a worker holding this job in its registry is about to exit, however it exits (told to
+    /// shut down, connection lost, standard input closed, a task past its timeout). A job that leaves something
+    /// behind its tasks (child processes, temporary files) cleans it up here. Runs on the exiting thread, possibly
+    /// while tasks are still running: keep it short and thread-safe. The default does nothing.
+    static func workerWillExit()
+}
+
+extension Job {
+    /// Does nothing: most jobs leave nothing behind.
+    public static func workerWillExit() {}
 }

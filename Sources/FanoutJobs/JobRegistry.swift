@@ -3,6 +3,8 @@
 /// Coordinator and workers must hold the same registry: a worker refuses a task whose job it does not know.
 public struct JobRegistry: Sendable {
     private var runners: [String: JobRunner]
+    /// Run by ``workerWillExit()`` after the jobs' own hooks, in the order they were added.
+    private var exitHandlers: [@Sendable () -> Void] = []
 
     /// Creates a registry holding the given job types.
     /// - Parameter jobs: Job types; a later type with the same name replaces an earlier one.
@@ -44,6 +46,24 @@ public struct JobRegistry: Sendable {
 
     /// Every registered name, sorted.
     public var names: [String] { self.runners.keys.sorted() }
+
+    /// Adds work to run when a worker holding this registry exits, besides the jobs' own
+    /// ``Job/workerWillExit()`` hooks: for state shared by several jobs of a program that embeds a worker.
+    /// - Parameter handler: Runs once per exit, on the exiting thread; keep it short and thread-safe.
+    public mutating func onWorkerExit(_ handler: @escaping @Sendable () -> Void) {
+        self.exitHandlers.append(handler)
+    }
+
+    /// Tells every registered job, then every ``onWorkerExit(_:)`` handler, that the worker is exiting. The worker
+    /// runtime calls it on each way out (shutdown, connection lost, standard input closed, task timeout), so that
+    /// it needs to know nothing about what jobs leave behind.
+    public func workerWillExit() {
+        // Sorted: a fixed order whatever the dictionary's.
+        for name in self.runners.keys.sorted() {
+            self.runners[name]?.workerWillExit()
+        }
+        for handler in self.exitHandlers { handler() }
+    }
 }
 
 /// A job with its types erased: bytes in, bytes out. What a worker calls for each task.
@@ -51,6 +71,7 @@ public struct JobRunner: Sendable {
     /// The job's name.
     public let name: String
     private let body: @Sendable ([UInt8]) throws -> [UInt8]
+    private let exitHook: @Sendable () -> Void
 
     /// Wraps a job type.
     /// - Parameter job: The job type.
@@ -65,6 +86,7 @@ public struct JobRunner: Sendable {
             }
             return try PayloadCoder.encode(try J.run(input))
         }
+        self.exitHook = { J.workerWillExit() }
     }
 
     /// Decodes the input, runs the job and encodes its output.
@@ -72,4 +94,7 @@ public struct JobRunner: Sendable {
     /// - Returns: The encoded output.
     /// - Throws: The job's error, or a ``JobFailure`` when the input does not decode.
     public func run(_ input: [UInt8]) throws -> [UInt8] { try self.body(input) }
+
+    /// Calls the job's ``Job/workerWillExit()`` hook.
+    public func workerWillExit() { self.exitHook() }
 }

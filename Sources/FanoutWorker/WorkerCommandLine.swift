@@ -23,21 +23,10 @@ import Darwin
 /// those two lines on standard input and output.
 public enum WorkerCommandLine {
     /// The flag that turns a program embedding a worker into a worker. Coordinators add it for custom executables.
-    public static let embeddedWorkerFlag = "--fanout-worker"
+    public static let embeddedWorkerFlag = WorkerLaunch.embeddedWorkerFlag
 
-    /// Exit statuses of a worker process.
-    public enum ExitStatus: Int32 {
-        /// The coordinator sent `shutdown`.
-        case shutdown = 0
-        /// Bad arguments, or no secret or channel security line on standard input.
-        case usage = 2
-        /// The connection was lost or the coordinator went silent.
-        case connectionLost = 3
-        /// The handshake failed (refused, wrong secret, version or binary mismatch, TLS certificate mismatch).
-        case handshakeFailed = 4
-        /// A task ran past `scheduling.task_timeout`; the process exits to stop it.
-        case taskTimedOut = 5
-    }
+    /// Exit statuses of a worker process (see ``WorkerLaunch/ExitStatus``, which launchers read them with).
+    public typealias ExitStatus = WorkerLaunch.ExitStatus
 
     static let usage = """
         USAGE: fanout-worker --connect HOST:PORT [--slots N|auto] [--id ID] [--host-label NAME] [--max-frame-bytes N]
@@ -86,79 +75,29 @@ public enum WorkerCommandLine {
     ///   - registry: The jobs this worker can run.
     /// - Returns: The status to exit with.
     public static func main(arguments: [String], registry: JobRegistry) async -> ExitStatus {
-        var host: String?
-        var port: Int?
-        var slots = System.coreCount
-        var workerID = ""
-        var hostLabel: String?
-        var maximumFrameBytes = ProtocolConstants.defaultMaximumFrameBytes
-        var connectTimeout = 10.0
-        var overStandardIO = false
-        var digestHint: DigestHint?
-        var remaining = arguments[...]
-        func fail(_ message: String) -> ExitStatus {
-            Self.printError("fanout-worker: \(message)\n\n\(Self.usage)")
-            return .usage
-        }
-        while let argument = remaining.popFirst() {
-            switch argument {
-            case "-h", "--help":
+        let launch: WorkerLaunch
+        do {
+            switch try WorkerLaunch.parse(arguments) {
+            case .help:
                 print(Self.usage)
                 return .shutdown
-            case "--stdio":
-                overStandardIO = true
-            case "--version":
+            case .version:
                 print(
                     "fanout-worker protocol \(ProtocolConstants.version) sha256 \(BinaryDigest.ofCurrentExecutable())"
                 )
                 return .shutdown
-            case "--connect", "--slots", "--id", "--host-label", "--max-frame-bytes", "--connect-timeout",
-                "--digest-hint":
-                guard let value = remaining.popFirst() else { return fail("\(argument) needs a value") }
-                switch argument {
-                case "--connect":
-                    guard let colon = value.lastIndex(of: ":"), let parsed = Int(value[value.index(after: colon)...]),
-                        (1...65535).contains(parsed)
-                    else { return fail("--connect wants HOST:PORT, got '\(value)'") }
-                    host = String(value[..<colon]).trimmingCharacters(in: "[]")
-                    port = parsed
-                case "--slots":
-                    if value == "auto" {
-                        slots = System.coreCount
-                    } else if let parsed = Int(value), parsed >= 1, parsed <= 4096 {
-                        slots = parsed
-                    } else {
-                        return fail("--slots wants 'auto' or 1...4096, got '\(value)'")
-                    }
-                case "--id":
-                    workerID = value
-                case "--host-label":
-                    hostLabel = value
-                case "--digest-hint":
-                    guard let parsed = DigestHint(argument: value) else {
-                        return fail("--digest-hint wants SHA256HEX@DEVICE:INODE:SIZE:MTIME, got '\(value)'")
-                    }
-                    digestHint = parsed
-                case "--max-frame-bytes":
-                    guard let parsed = Int(value), parsed >= 1024 else {
-                        return fail("--max-frame-bytes wants an integer >= 1024, got '\(value)'")
-                    }
-                    maximumFrameBytes = parsed
-                default:
-                    guard let parsed = Double(value), parsed > 0 else {
-                        return fail("--connect-timeout wants seconds > 0, got '\(value)'")
-                    }
-                    connectTimeout = parsed
-                }
-            default:
-                return fail("unknown argument '\(argument)'")
+            case .run(let parsed):
+                launch = parsed
             }
+        } catch {
+            Self.printError("fanout-worker: \(error.message)\n\n\(Self.usage)")
+            return .usage
         }
-        if overStandardIO, host != nil { return fail("--stdio and --connect exclude each other") }
-        guard overStandardIO || (host != nil && port != nil) else {
-            return fail("--connect HOST:PORT (or --stdio) is required")
-        }
-        guard let line = Self.readLineFromStandardInput(), let secret = RunSecret(hexEncoded: line) else {
+        let connectTimeout = launch.effectiveConnectTimeoutSeconds
+        let workerID = launch.workerID
+        guard let line = Self.readLineFromStandardInput(),
+            let secret = WorkerLaunch.StandardInput.secret(fromLine: line)
+        else {
             Self.printError(
                 "fanout-worker: expected the run secret (hex, at least 16 bytes) on the first line of stdin"
             )
@@ -174,30 +113,39 @@ public enum WorkerCommandLine {
         }
         let channelSecurity: ChannelSecurity
         do {
-            channelSecurity = try ChannelSecurity(launchLine: securityLine)
+            channelSecurity = try WorkerLaunch.StandardInput.channelSecurity(fromLine: securityLine)
         } catch {
             Self.printError("fanout-worker: malformed second line of stdin (channel security): \(error.message)")
             return .usage
         }
+        let host: String
+        let port: Int
+        let overStandardIO: Bool
+        switch launch.endpoint {
+        case .connect(let dialHost, let dialPort):
+            (host, port, overStandardIO) = (dialHost, dialPort, false)
+        case .standardIO:
+            (host, port, overStandardIO) = ("", 0, true)
+        }
         // Over standard I/O the connection itself ends when standard input does.
-        if !overStandardIO { Self.exitWhenStandardInputCloses() }
+        if !overStandardIO { Self.exitWhenStandardInputCloses(registry: registry) }
         var configuration = WorkerConfiguration(
-            coordinatorHost: host ?? "",
-            coordinatorPort: port ?? 0,
+            coordinatorHost: host,
+            coordinatorPort: port,
             secret: secret,
             channelSecurity: channelSecurity,
-            slots: slots,
+            slots: launch.slots ?? System.coreCount,
             workerID: workerID,
-            hostName: hostLabel,
+            hostName: launch.hostLabel,
             registry: registry,
-            binaryDigest: digestHint?.digestOfCurrentExecutable() ?? BinaryDigest.ofCurrentExecutable(),
-            maximumFrameBytes: maximumFrameBytes,
+            binaryDigest: launch.digestHint?.digestOfCurrentExecutable() ?? BinaryDigest.ofCurrentExecutable(),
+            maximumFrameBytes: launch.maximumFrameBytes,
             connectTimeoutSeconds: connectTimeout
         )
         configuration.overStandardIO = overStandardIO
-        let peer = overStandardIO ? "over standard input and output" : "at \(host ?? ""):\(port ?? 0)"
-        // However the session ends, the programs `exec` jobs started end with it.
-        defer { ExecProcessGroups.killAll() }
+        let peer = overStandardIO ? "over standard input and output" : "at \(host):\(port)"
+        // However the session ends, the jobs clean up what their tasks left behind (exec: the programs it started).
+        defer { registry.workerWillExit() }
         do {
             switch try await Worker(configuration: configuration).run() {
             case .shutdown:
@@ -246,7 +194,7 @@ public enum WorkerCommandLine {
     }
 
     /// Watches standard input on a dedicated thread: end of file means whoever started us is gone.
-    private static func exitWhenStandardInputCloses() {
+    private static func exitWhenStandardInputCloses(registry: JobRegistry) {
         let watcher = NIOThreadPool(numberOfThreads: 1)
         watcher.start()
         watcher.submit { _ in
@@ -257,7 +205,7 @@ public enum WorkerCommandLine {
                 if count <= 0 { break }
             }
             Self.printError("fanout-worker: standard input closed (coordinator gone); exiting")
-            ExecProcessGroups.killAll()
+            registry.workerWillExit()
             exit(ExitStatus.connectionLost.rawValue)
         }
     }
@@ -266,14 +214,5 @@ public enum WorkerCommandLine {
         var line = message
         line.append("\n")
         _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var result = Substring(self)
-        while let first = result.first, set.contains(first) { result.removeFirst() }
-        while let last = result.last, set.contains(last) { result.removeLast() }
-        return String(result)
     }
 }

@@ -1,4 +1,5 @@
 import FanoutJobs
+import FanoutProtocol
 import FanoutWorker
 
 #if canImport(Glibc)

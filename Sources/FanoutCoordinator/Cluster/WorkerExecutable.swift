@@ -28,7 +28,7 @@ public struct WorkerExecutable: Sendable, Equatable {
     /// The running program itself, started with the embedded-worker flag: for programs that define their own jobs
     /// and call `WorkerCommandLine.runIfRequested(registry:)` first thing in `main`.
     public static var currentProcessEmbedded: WorkerExecutable {
-        WorkerExecutable(path: Self.currentExecutablePath(), leadingArguments: ["--fanout-worker"])
+        WorkerExecutable(path: Self.currentExecutablePath(), leadingArguments: [WorkerLaunch.embeddedWorkerFlag])
     }
 
     /// The directory holding the running executable (where `swift build` puts its sibling products).

@@ -83,13 +83,14 @@ public struct LocalProcessLauncher: WorkerLauncher {
         var options = PlatformOptions()
         options.processGroupID = 0
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
-        let arguments =
-            self.executable.leadingArguments + [
-                "--connect", "\(context.coordinatorHost):\(context.coordinatorPort)",
-                "--slots", "\(self.slots)",
-                "--id", id,
-                "--max-frame-bytes", "\(context.maximumFrameBytes)",
-            ] + (self.digestHint.map { ["--digest-hint", $0.argument] } ?? [])
+        let launch = WorkerLaunch(
+            endpoint: .connect(host: context.coordinatorHost, port: context.coordinatorPort),
+            slots: self.slots,
+            workerID: id,
+            maximumFrameBytes: context.maximumFrameBytes,
+            digestHint: self.digestHint
+        )
+        let arguments = self.executable.leadingArguments + launch.arguments
         let launchLines = context.standardInputLines
         context.expect(workerID: id, hostLabel: Self.hostLabel, slots: self.slots)
         do {
@@ -108,8 +109,8 @@ public struct LocalProcessLauncher: WorkerLauncher {
             }
             let died: Bool
             switch result.terminationStatus {
-            case .exited(let code): died = code != 0 && code != 2 && code != 4
-            case .signaled: died = true
+            case .exited(let code): died = WorkerLaunch.died(exitStatus: code)
+            case .signaled: died = WorkerLaunch.died(exitStatus: nil)
             }
             return ("\(self.executable.path) exited: \(result.terminationStatus)", died)
         } catch is CancellationError {

@@ -57,10 +57,11 @@ public struct LaunchContext: Sendable {
         self.admissions.expect(workerID: workerID, hostLabel: hostLabel, slots: slots)
     }
 
-    /// What a launcher writes to each worker's standard input: the secret, then the channel security, one line each.
-    /// The worker reads exactly these two lines (see `WorkerCommandLine`) and then watches for end of file.
+    /// What a launcher writes to each worker's standard input: the secret, then the channel security, one line each
+    /// (see ``WorkerLaunch/StandardInput``). The worker reads exactly these two lines and then watches for end of
+    /// file.
     public var standardInputLines: [UInt8] {
-        Array((self.secret.hexEncoded + "\n" + self.channelSecurity.launchLine + "\n").utf8)
+        WorkerLaunch.StandardInput(secret: self.secret, channelSecurity: self.channelSecurity).bytes
     }
 }
 

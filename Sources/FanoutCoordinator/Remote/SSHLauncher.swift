@@ -124,10 +124,8 @@ public struct SSHLauncher: WorkerLauncher {
     /// Whether a worker that ended this way died mid-run (and is worth replacing) rather than stopping as told,
     /// being refused, or failing to start.
     static func died(exitStatus: Int32?, exitSignal: String?) -> Bool {
-        if exitSignal != nil { return true }
-        guard let exitStatus else { return true }
-        // 0: told to shut down; 2: bad arguments; 4: handshake refused. Replacing those would only repeat them.
-        return ![0, 2, 4].contains(exitStatus)
+        // A signal leaves no status: the worker was killed.
+        WorkerLaunch.died(exitStatus: exitSignal == nil ? exitStatus : nil)
     }
 
     private func runWorker(
@@ -145,18 +143,17 @@ public struct SSHLauncher: WorkerLauncher {
         }
         // The listener admits this id only, shown as this host, with at most these slots.
         context.expect(workerID: id, hostLabel: host.label, slots: slots)
-        let connection =
-            self.tunnel ? ["--stdio"] : ["--connect", "\(context.coordinatorHost):\(context.coordinatorPort)"]
+        let launch = WorkerLaunch(
+            endpoint: self.tunnel
+                ? .standardIO : .connect(host: context.coordinatorHost, port: context.coordinatorPort),
+            slots: slots,
+            workerID: id,
+            hostLabel: host.label,
+            maximumFrameBytes: context.maximumFrameBytes
+        )
         // Every word quoted: the advertised address, the id and the label come from configuration, and none of
         // them may become shell code on the host.
-        let command = RemoteCommand(
-            ["exec", "./\(self.binary.remotePath)"] + connection + [
-                "--slots", "\(slots)",
-                "--id", id,
-                "--host-label", host.label,
-                "--max-frame-bytes", "\(context.maximumFrameBytes)",
-            ]
-        )
+        let command = RemoteCommand(["exec", "./\(self.binary.remotePath)"] + launch.arguments)
         let launchLines = context.standardInputLines
         let logger = self.logger
         let tunnel = self.tunnel

@@ -31,11 +31,11 @@ public enum ExecProcessGroups {
         pthread_mutex_unlock(Self.lock)
     }
 
-    /// Tells every running job's supervisor to SIGKILL the job and all its descendants. Call it on the way out
-    /// of the worker.
+    /// Tells every running job's supervisor to SIGKILL the job and all its descendants. Called on the way out of
+    /// the worker, through ``Exec/workerWillExit()``.
     /// - Returns: How many jobs were told.
     @discardableResult
-    public static func killAll() -> Int {
+    static func killAll() -> Int {
         // Under the lock: a job's record is freed as soon as it is removed.
         pthread_mutex_lock(Self.lock)
         defer { pthread_mutex_unlock(Self.lock) }
