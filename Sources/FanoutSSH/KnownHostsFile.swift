@@ -89,7 +89,7 @@ public enum KnownHostsFile {
         guard descriptor >= 0 else {
             throw KnownHostsFileError(path: directory, reason: String(cString: strerror(errno)))
         }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var renamed = false
         defer {
             if !renamed { unlink(temporary) }

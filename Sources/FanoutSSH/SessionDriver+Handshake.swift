@@ -75,7 +75,7 @@ extension SessionDriver {
             )
         }
 
-        let (hostKey, blob, libssh2Type) = try self.presentedHostKey()
+        let (hostKey, blob, _) = try self.presentedHostKey()
         guard policy == .strict else { return hostKey }
         let presented = "\(hostKey.type) \(hostKey.fingerprintSHA256)"
         let assessment = knownHosts.assess(key: blob)
