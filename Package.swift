@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "FanoutCoordinator", targets: ["FanoutCoordinator"]),
         .library(name: "FanoutJobs", targets: ["FanoutJobs"]),
         .library(name: "FanoutCompactCoder", targets: ["FanoutCompactCoder"]),
+        .library(name: "FanoutSessions", targets: ["FanoutSessions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -124,9 +125,31 @@ let package = Package(
             dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strictSettings
         ),
+        // The application layer: run, exec and bench sessions and the workload catalog: what the CLI and library
+        // users drive. No argument parsing and no printing: results and progress reach the caller through reporters.
+        .target(
+            name: "FanoutSessions",
+            dependencies: [
+                "FanoutCoordinator",
+                "FanoutConfiguration",
+                "FanoutJobs",
+                "FanoutProtocol",
+                // The bench's reports, and its provenance: hosts' CPUs read over SSH.
+                "FanoutBench",
+                "FanoutSSH",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of the files exec stages (their names in the hosts' caches).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "fanout",
             dependencies: [
+                "FanoutSessions",
                 "FanoutBench",
                 "FanoutCoordinator",
                 "FanoutProtocol",
@@ -220,6 +243,20 @@ let package = Package(
             dependencies: [
                 "FanoutCoordinator", "FanoutProtocol", .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FanoutSessionsTests",
+            dependencies: [
+                "FanoutSessions", "FanoutCoordinator", "FanoutConfiguration", "FanoutJobs", "FanoutTestSupport",
+                "FanoutBench",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The command line's own pieces (output streams); integration tests run the built executable instead.
+        .testTarget(
+            name: "fanoutTests",
+            dependencies: ["fanout"],
             swiftSettings: strictSettings
         ),
         .testTarget(

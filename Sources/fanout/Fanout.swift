@@ -46,6 +46,10 @@ enum FanoutMain {
                 try command.run()
             }
         } catch {
+            if let (status, message) = ExitStatus.of(error) {
+                FileHandleOutput.standardError.write(message + "\n")
+                exit(status)
+            }
             let code = Fanout.exitCode(for: error)
             let message = Fanout.fullMessage(for: error)
             if code == .success {

@@ -1,6 +1,7 @@
 import FanoutCoordinator
 import FanoutJobs
 import FanoutProtocol
+import FanoutSessions
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,5 +1,6 @@
 import FanoutCoordinator
 import FanoutProtocol
+import FanoutSessions
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,7 @@
 import ArgumentParser
+import FanoutCoordinator
+import FanoutSessions
+import Logging
 
 /// Options every `fanout run JOB` shares.
 struct RunOptions: ParsableArguments {
@@ -7,11 +10,7 @@ struct RunOptions: ParsableArguments {
         case table, jsonl, csv
     }
 
-    @Option(
-        name: .long,
-        help: "The cluster configuration file (default: ./cluster.yaml if present, else local cores only)."
-    )
-    var cluster: String?
+    @OptionGroup var clusterFile: ClusterOption
 
     @Option(name: .long, help: "Local worker processes (overrides local.workers in the cluster file).")
     var workers: Int?
@@ -64,9 +63,28 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Log worker arrivals and departures.")
     var verbose = false
 
+    /// The run session's settings these options describe.
+    /// - Parameter interruption: What may stop the cluster run early.
+    /// - Returns: Settings for ``RunSession``.
+    func settings(interruption: any RunInterruption) -> RunSettings {
+        var logger = Logger(label: "fanout")
+        logger.logLevel = self.verbose ? .info : .warning
+        return RunSettings(
+            cluster: self.clusterFile.loader(),
+            localWorkers: self.workers,
+            ordered: self.ordered,
+            speedup: self.speedup,
+            waitForWorkers: self.waitForWorkers,
+            journal: self.journal,
+            journalMode: self.resumeFailed ? .resumeFailed : self.resume ? .resume : .create,
+            logger: logger,
+            interruption: interruption
+        )
+    }
+
     func validate() throws {
         if let workers {
-            try OptionRange.check(workers, "--workers", in: OptionRange.localWorkers)
+            try OptionRange.check(workers, "--workers", in: WorkloadLimits.localWorkers)
         }
         if (self.resume || self.resumeFailed) && self.journal == nil {
             throw ValidationError("--resume and --resume-failed need --journal FILE (the journal to continue)")
