@@ -14,8 +14,13 @@ public struct ClusterConfiguration: Sendable, Equatable {
     public var local: LocalSettings
     /// yaml `ssh:`: defaults for every remote host.
     public var ssh: SSHSettings
-    /// yaml `hosts:`: remote machines reached over SSH. Default: empty.
+    /// yaml `hosts:`: remote machines reached over SSH, one element per host: an entry whose address is a range
+    /// (`node[1-16]`) is expanded here, in order. At most ``maximumHosts``. Default: empty.
     public var hosts: [HostSettings]
+    /// yaml `env:`: environment variables for command jobs on every worker, local or remote; a host's own `env:`
+    /// overrides them name by name (``HostSettings/effectiveEnvironment(global:)``). Default: none. The rules for
+    /// names and values are those of ``HostSettings/environment``.
+    public var environment: [String: String]
     /// yaml `scheduling:`: prefetch, retries, batching and heartbeats.
     public var scheduling: SchedulingSettings
     /// yaml `limits:`: frame size and handshake limits.
@@ -23,6 +28,17 @@ public struct ClusterConfiguration: Sendable, Equatable {
 
     /// The largest configuration file accepted, in bytes (1 MiB); a real cluster file is a few kilobytes.
     public static let maximumFileBytes = 1_048_576
+    /// The most hosts one file may list, counting every name a range expands to: 4,096. Far more than a lab
+    /// holds, and small enough that a typo such as `node[1-1000000]` is refused instead of starting a million
+    /// SSH sessions.
+    public static let maximumHosts = NodeSet.defaultMaximumCount
+    /// The most variables one `env:` mapping may set: 256.
+    public static let maximumEnvironmentVariables = 256
+    /// The longest environment variable name, in characters: 255.
+    public static let maximumEnvironmentNameLength = 255
+    /// The longest environment variable value, in bytes of UTF-8: 32 KiB, well within the 128 KiB Linux allows
+    /// for one `NAME=value` string.
+    public static let maximumEnvironmentValueBytes = 32_768
 
     /// Creates the default configuration: local cores only.
     public init() {
@@ -33,7 +49,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
             hosts: [],
             scheduling: SchedulingSettings(),
             limits: LimitSettings(),
-            transport: .tls
+            transport: .tls,
+            environment: [:]
         )
     }
 
@@ -46,6 +63,7 @@ public struct ClusterConfiguration: Sendable, Equatable {
     ///   - scheduling: Scheduling settings.
     ///   - limits: Wire limits.
     ///   - transport: TLS (the default) or plain TCP between coordinator and workers.
+    ///   - environment: Variables for command jobs on every worker.
     public init(
         coordinator: CoordinatorSettings = CoordinatorSettings(),
         local: LocalSettings = LocalSettings(),
@@ -53,7 +71,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
         hosts: [HostSettings] = [],
         scheduling: SchedulingSettings = SchedulingSettings(),
         limits: LimitSettings = LimitSettings(),
-        transport: Transport = .tls
+        transport: Transport = .tls,
+        environment: [String: String] = [:]
     ) {
         self.coordinator = coordinator
         self.local = local
@@ -62,5 +81,6 @@ public struct ClusterConfiguration: Sendable, Equatable {
         self.scheduling = scheduling
         self.limits = limits
         self.transport = transport
+        self.environment = environment
     }
 }

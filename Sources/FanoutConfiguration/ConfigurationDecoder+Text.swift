@@ -10,18 +10,8 @@ extension ConfigurationDecoder {
     /// The most characters in a host name, user name or path; a longer value is a mistake.
     static let maximumTextLength = 4096
 
-    /// Reads a host name or IP address: ASCII letters, digits and `.`, `-`, `_`, `:` (IPv6), `%` (IPv6 zone), not
-    /// starting with `-`.
-    func hostName(_ node: Node, field: String) throws(ConfigurationError) -> String {
-        let value = try string(node, field: field)
-        if value.isEmpty {
-            throw error(.invalidValue, at: node, field: field, "must not be empty")
-        }
-        try checkHostName(value, at: node, field: field)
-        return value
-    }
-
-    /// Throws unless `value` is a host name or IP address as ``hostName(_:field:)`` describes.
+    /// Throws unless `value` is a host name or IP address: ASCII letters, digits and `.`, `-`, `_`, `:` (IPv6), `%`
+    /// (IPv6 zone), not starting with `-`, without control characters.
     func checkHostName(_ value: String, at node: Node, field: String) throws(ConfigurationError) {
         try checkPrintable(value, at: node, field: field)
         if value.contains(where: \.isWhitespace) {

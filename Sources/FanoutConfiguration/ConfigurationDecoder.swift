@@ -9,14 +9,15 @@ struct ConfigurationDecoder {
     let path: String
 
     static let sectionKeys = ["coordinator", "local", "ssh", "hosts", "scheduling", "limits"]
-    /// Every key allowed at the top level: the sections, and `transport`, a single value.
-    static let topLevelKeys = ["transport"] + sectionKeys
+    /// Every key allowed at the top level: the sections, `transport`, a single value, and `env`, the variables
+    /// for command jobs (a mapping of the user's names, so not a section with a schema of its own).
+    static let topLevelKeys = ["transport", "env"] + sectionKeys
     static let coordinatorKeys = ["listen", "advertise"]
     static let localKeys = ["workers", "slots"]
     static let sshKeys = [
         "user", "identity", "known_hosts", "connect_timeout", "require_all_hosts", "max_parallel", "worker_binary",
     ]
-    static let hostKeys = ["address", "port", "user", "identity", "workers", "slots"]
+    static let hostKeys = ["address", "port", "user", "identity", "workers", "slots", "env", "workdir"]
     static let schedulingKeys = [
         "prefetch", "max_retries", "batch_size", "heartbeat_interval", "heartbeat_timeout", "task_timeout",
         "retry_job_errors", "speculation", "max_in_flight",
@@ -66,6 +67,9 @@ struct ConfigurationDecoder {
         if let node = top["ssh"], !isNull(node) {
             configuration.ssh = try decodeSSH(node, field: top.field("ssh"))
         }
+        if let node = top["env"] {
+            configuration.environment = try environment(node, field: top.field("env"))
+        }
         if let node = top["hosts"], !isNull(node) {
             configuration.hosts = try decodeHosts(node, field: top.field("hosts"))
         }
@@ -92,6 +96,9 @@ struct ConfigurationDecoder {
 
     /// Points a key that belongs to another section at that section.
     private static func sectionHint(_ key: String) -> String? {
+        if ["address", "workdir"].contains(key) {
+            return "'\(key)' belongs in an entry of 'hosts:'"
+        }
         let sections: [(String, [String])] = [
             ("coordinator", coordinatorKeys), ("local", localKeys), ("ssh", sshKeys),
             ("scheduling", schedulingKeys), ("limits", limitKeys),
@@ -217,6 +224,11 @@ struct ConfigurationDecoder {
         return settings
     }
 
+    /// Decodes the `hosts:` list, expanding each entry whose address is a range into one host per name, in order.
+    ///
+    /// The limit of ``ClusterConfiguration/maximumHosts`` counts every name, and each entry's count is known before
+    /// its names are made, so a huge range costs nothing. The same address and port twice is refused, whether two
+    /// entries or one range produce it.
     private func decodeHosts(_ node: Node, field: String) throws(ConfigurationError) -> [HostSettings] {
         guard case .sequence(let sequence) = node else {
             throw error(.wrongType, at: node, field: field, "expected a list of hosts, got \(describe(node))")
@@ -233,28 +245,77 @@ struct ConfigurationDecoder {
                     "expected a mapping such as '{ address: host.example }', got \(describe(element))"
                 )
             }
-            let (host, addressNode) = try decodeHost(element, field: hostField)
-            let identity = "\(host.address.lowercased()):\(host.port)"
-            if let earlier = seen[identity] {
-                throw error(
-                    .invalidValue,
-                    at: addressNode,
-                    field: "\(hostField).address",
-                    "'\(Self.abbreviate(host.address))' port \(host.port) is already listed as \(field)[\(earlier)]"
-                )
+            let (template, names, addressNode) = try decodeHost(element, field: hostField, listed: hosts.count)
+            let addressField = "\(hostField).address"
+            let origin = names.hasGroups ? " (from '\(Self.abbreviate(names.pattern))')" : ""
+            for name in names {
+                let identity = "\(name.lowercased()):\(template.port)"
+                if let earlier = seen[identity] {
+                    let place = earlier == index ? "twice in this range" : "already listed as \(field)[\(earlier)]"
+                    throw error(
+                        .invalidValue,
+                        at: addressNode,
+                        field: addressField,
+                        "'\(Self.abbreviate(name))'\(origin) port \(template.port) is \(place)"
+                    )
+                }
+                seen[identity] = index
+                var host = template
+                host.address = name
+                hosts.append(host)
             }
-            seen[identity] = index
-            hosts.append(host)
         }
         return hosts
     }
 
-    private func decodeHost(_ node: Node, field: String) throws(ConfigurationError) -> (HostSettings, Node) {
+    /// The names an entry's address stands for: itself, or every name of its range, each checked as a host name.
+    /// - Parameter listed: How many hosts the entries before this one already hold.
+    private func hostNames(
+        _ pattern: String,
+        at node: Node,
+        field: String,
+        listed: Int
+    ) throws(ConfigurationError) -> NodeSet {
+        let limit = ClusterConfiguration.maximumHosts
+        let names: NodeSet
+        do {
+            names = try NodeSet(parsing: pattern, maximumCount: max(0, limit - listed))
+        } catch {
+            let shown = Self.abbreviate(pattern)
+            guard error.code == .tooManyNames else {
+                throw self.error(.invalidValue, at: node, field: field, "'\(shown)': \(error.message)")
+            }
+            let message =
+                listed == 0
+                ? "'\(shown)' stands for more than \(limit) hosts; the limit is \(limit) hosts per file"
+                : "'\(shown)' would take the file past \(limit) hosts (\(listed) are listed before it); the limit "
+                    + "is \(limit) hosts per file"
+            throw self.error(.invalidValue, at: node, field: field, message)
+        }
+        for name in names {
+            try checkHostName(name, at: node, field: field)
+        }
+        return names
+    }
+
+    /// Decodes one entry of `hosts:`: its settings, with the address as written, and the names the address stands
+    /// for.
+    /// - Parameter listed: How many hosts the entries before this one already hold.
+    private func decodeHost(
+        _ node: Node,
+        field: String,
+        listed: Int
+    ) throws(ConfigurationError) -> (HostSettings, NodeSet, Node) {
         let reader = try MappingReader(node, field: field, keys: Self.hostKeys, decoder: self)
         guard let addressNode = reader["address"] else {
             throw error(.missingField, at: node, field: field, "missing required field 'address'")
         }
-        let address = try hostName(addressNode, field: reader.field("address"))
+        let address = try string(addressNode, field: reader.field("address"))
+        if address.isEmpty {
+            throw error(.invalidValue, at: addressNode, field: reader.field("address"), "must not be empty")
+        }
+        try checkPrintable(address, at: addressNode, field: reader.field("address"))
+        let names = try hostNames(address, at: addressNode, field: reader.field("address"), listed: listed)
         var host = HostSettings(address: address)
         if let value = reader["port"] {
             host.port = try integer(value, field: reader.field("port"), range: 1...65535)
@@ -271,7 +332,13 @@ struct ConfigurationDecoder {
         if let value = reader["slots"] {
             host.slots = try workerCount(value, field: reader.field("slots"), minimum: 1)
         }
-        return (host, addressNode)
+        if let value = reader["env"] {
+            host.environment = try environment(value, field: reader.field("env"))
+        }
+        if let value = reader["workdir"] {
+            host.workingDirectory = try optionalPath(value, field: reader.field("workdir"))
+        }
+        return (host, names, addressNode)
     }
 
     private func decodeScheduling(_ node: Node, field: String) throws(ConfigurationError) -> SchedulingSettings {

@@ -7,6 +7,9 @@ enum KeySuggester {
         if let match = candidates.first(where: { normalized($0) == normalizedKey }) {
             return match
         }
+        if let synonym = synonyms[normalizedKey], candidates.contains(synonym) {
+            return synonym
+        }
         let allowance = max(2, key.count / 3)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -17,6 +20,14 @@ enum KeySuggester {
         }
         return best?.candidate
     }
+
+    /// Other tools' names for our short keys, too far from them in spelling for the edit distance to find, keyed by
+    /// their normalized form.
+    private static let synonyms = [
+        "environment": "env", "environ": "env", "environmentvariables": "env", "variables": "env",
+        "workingdirectory": "workdir", "workingdir": "workdir", "cwd": "workdir", "chdir": "workdir",
+        "directory": "workdir", "dir": "workdir",
+    ]
 
     private static func normalized(_ key: String) -> String {
         String(key.lowercased().filter { $0 != "_" && $0 != "-" })

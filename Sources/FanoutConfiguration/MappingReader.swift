@@ -16,6 +16,8 @@ struct MappingReader {
     /// The dotted path of the mapping, `nil` for the top level.
     let field: String?
     private var entries: [String: Entry] = [:]
+    /// The keys in the order first seen: written ones in file order, then merged ones.
+    private(set) var keys: [String] = []
 
     /// Reads `node`, which must be a mapping.
     /// - Parameters:
@@ -30,6 +32,27 @@ struct MappingReader {
         keys: [String],
         decoder: ConfigurationDecoder,
         hint: (String) -> String? = { _ in nil }
+    ) throws(ConfigurationError) {
+        try self.init(node, field: field, allowedKeys: keys, decoder: decoder, hint: hint)
+    }
+
+    /// Reads `node`, a mapping whose keys are names the user chooses (such as environment variables), so any key
+    /// is allowed; duplicates and merge keys are handled as in any other mapping.
+    /// - Parameters:
+    ///   - node: The mapping node.
+    ///   - field: The dotted path of the mapping.
+    ///   - decoder: The decoder, for building errors.
+    init(anyKeys node: Node, field: String?, decoder: ConfigurationDecoder) throws(ConfigurationError) {
+        try self.init(node, field: field, allowedKeys: nil, decoder: decoder, hint: { _ in nil })
+    }
+
+    /// `allowedKeys` `nil` allows any key.
+    private init(
+        _ node: Node,
+        field: String?,
+        allowedKeys keys: [String]?,
+        decoder: ConfigurationDecoder,
+        hint: (String) -> String?
     ) throws(ConfigurationError) {
         self.node = node
         self.field = field
@@ -69,12 +92,12 @@ struct MappingReader {
         _ key: String,
         keyNode: Node,
         value: Node,
-        keys: [String],
+        keys: [String]?,
         decoder: ConfigurationDecoder,
         hint: (String) -> String?,
         merged: Bool
     ) throws(ConfigurationError) {
-        guard keys.contains(key) else {
+        if let keys, !keys.contains(key) {
             throw decoder.error(
                 .unknownKey,
                 at: keyNode,
@@ -91,11 +114,12 @@ struct MappingReader {
             throw decoder.error(.duplicateKey, at: keyNode, field: field(key), "duplicate key '\(key)'\(first)")
         }
         entries[key] = Entry(keyNode: keyNode, value: value)
+        self.keys.append(key)
     }
 
     private mutating func merge(
         _ source: Node,
-        keys: [String],
+        keys: [String]?,
         decoder: ConfigurationDecoder,
         hint: (String) -> String?
     ) throws(ConfigurationError) {

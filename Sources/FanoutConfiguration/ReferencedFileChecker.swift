@@ -70,24 +70,25 @@ struct ReferencedFileChecker {
         } else {
             hostNodes = []
         }
-        for (index, host) in configuration.hosts.enumerated() {
-            guard let identity = host.identity else {
+        // Entry by entry rather than host by host: a range stands for many hosts with one key, checked once, and
+        // an error names the entry the key is written in.
+        for (index, hostNode) in hostNodes.enumerated() {
+            let field = "hosts[\(index)]"
+            let reader = try MappingReader(
+                hostNode,
+                field: field,
+                keys: ConfigurationDecoder.hostKeys,
+                decoder: decoder
+            )
+            guard let identityNode = reader["identity"],
+                let identity = try decoder.optionalPath(identityNode, field: reader.field("identity"))
+            else {
                 continue
-            }
-            var identityNode: Node?
-            if index < hostNodes.count {
-                let reader = try MappingReader(
-                    hostNodes[index],
-                    field: "hosts[\(index)]",
-                    keys: ConfigurationDecoder.hostKeys,
-                    decoder: decoder
-                )
-                identityNode = reader["identity"]
             }
             try checkFile(
                 identity,
-                at: identityNode ?? hostsNode,
-                field: "hosts[\(index)].identity",
+                at: identityNode,
+                field: reader.field("identity"),
                 role: "the private key",
                 kind: .readable,
                 missingAdvice: ""
