@@ -21,7 +21,7 @@ public struct MarkdownReport: Sendable {
         lines.append(
             "Kernel `\(report.workload.job) \(report.workload.parameters)`, the same total work in every mode; "
                 + "\(report.warmups) warm-up run(s), then \(report.repeats) measured run(s) per mode: "
-                + "median wall time and [min–max]."
+                + "median wall time, its 95 % confidence interval, [min–max] and outliers."
         )
         lines.append("")
         if !report.modes.isEmpty {
@@ -31,6 +31,9 @@ public struct MarkdownReport: Sendable {
             lines.append("- `\(skipped.mode)` skipped: \(skipped.reason)")
         }
         if !report.skipped.isEmpty { lines.append("") }
+        if !report.warnings.isEmpty {
+            lines.append(contentsOf: self.warningsSection())
+        }
         let withPhases = report.modes.filter { $0.phases != nil }
         if !withPhases.isEmpty {
             lines.append("## Where the time went (medians)")
@@ -87,22 +90,38 @@ public struct MarkdownReport: Sendable {
 
     private func modesTable() -> [String] {
         var lines = [
-            "| mode | workers | cores used | wall (median) | [min–max] | speedup | efficiency | Karp–Flatt e |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| mode | workers | cores used | wall (median) | 95 % CI | [min–max] | outliers | speedup | 95 % CI | "
+                + "efficiency | 95 % CI | Karp–Flatt e |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for mode in self.report.modes {
+            let outliers = mode.wall.outliers.map(String.init) ?? "–"
             lines.append(
                 "| \(mode.mode) | \(mode.workers) | \(mode.coresUsed) | \(Self.seconds(mode.wall.median)) | "
-                    + "\(Self.range(mode.wall)) | \(Self.times(mode.speedup)) | "
-                    + "\(NumberFormatting.fixed(mode.efficiency, 3)) | \(NumberFormatting.fixed(mode.karpFlatt, 3)) |"
+                    + "\(Self.secondsInterval(mode.wall.ci95)) | \(Self.range(mode.wall)) | \(outliers) | "
+                    + "\(Self.times(mode.speedup)) | \(Self.interval(mode.speedupCI95, 2)) | "
+                    + "\(NumberFormatting.fixed(mode.efficiency, 3)) | \(Self.interval(mode.efficiencyCI95, 3)) | "
+                    + "\(NumberFormatting.fixed(mode.karpFlatt, 3)) |"
             )
         }
         lines.append("")
         lines.append(
             "Speedup = sequential median ÷ mode median (wall time, starting the workers included); efficiency = "
                 + "speedup ÷ cores used; Karp–Flatt e = (1/S − 1/p) ÷ (1 − 1/p), the serial fraction that "
-                + "would explain the speedup S on p cores."
+                + "would explain the speedup S on p cores. The 95 % confidence intervals are percentile bootstraps "
+                + "(\(Bootstrap.defaultResamples) resamples, fixed seed) of the median and of the ratio of the "
+                + "medians; outliers are runs more than \(NumberFormatting.fixed(OutlierDetection.hyperfineThreshold, 0)) "
+                + "robust standard deviations (1.4826 · MAD) from the median, flagged but kept in every figure."
         )
+        lines.append("")
+        return lines
+    }
+
+    private func warningsSection() -> [String] {
+        var lines = ["## Warnings", ""]
+        for warning in self.report.warnings {
+            lines.append("- **\(warning.code)**: \(warning.message)")
+        }
         lines.append("")
         return lines
     }
@@ -205,6 +224,16 @@ public struct MarkdownReport: Sendable {
     static func seconds(_ value: Double?) -> String { value.map(NumberFormatting.duration) ?? "–" }
 
     static func times(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, 2) + "×" } ?? "–" }
+
+    static func secondsInterval(_ interval: ConfidenceInterval?) -> String {
+        guard let interval else { return "–" }
+        return "[\(NumberFormatting.duration(interval.low))–\(NumberFormatting.duration(interval.high))]"
+    }
+
+    static func interval(_ interval: ConfidenceInterval?, _ decimals: Int) -> String {
+        guard let interval else { return "–" }
+        return "[\(NumberFormatting.fixed(interval.low, decimals))–\(NumberFormatting.fixed(interval.high, decimals))]"
+    }
 
     static func range(_ summary: TimingSummary) -> String {
         "[\(NumberFormatting.duration(summary.minimum))–\(NumberFormatting.duration(summary.maximum))]"

@@ -6,6 +6,7 @@ enum ReportFixtures {
 
     static var report: BenchReport {
         let sequential = 8.0
+        let sequentialSamples: [Double] = [8, 8.2, 7.9]
         var report = BenchReport(
             provenance: Provenance(
                 date: "2026-11-27T20:00:00Z",
@@ -31,7 +32,7 @@ enum ReportFixtures {
                 mode: "sequential",
                 coresUsed: 1,
                 workers: 1,
-                wall: summary([8, 8.2, 7.9]),
+                wall: summary(sequentialSamples),
                 sequentialSeconds: sequential
             ),
             ModeResult(
@@ -39,7 +40,8 @@ enum ReportFixtures {
                 coresUsed: 2,
                 workers: 2,
                 wall: summary([4.1, 4.2, 4.0]),
-                sequentialSeconds: sequential
+                sequentialSeconds: sequential,
+                sequentialSamples: sequentialSamples
             ),
             ModeResult(
                 mode: "local",
@@ -47,6 +49,7 @@ enum ReportFixtures {
                 workers: 2,
                 wall: summary([4.4, 4.3, 4.6]),
                 sequentialSeconds: sequential,
+                sequentialSamples: sequentialSamples,
                 phases: PhaseBreakdown(launch: 0.1, compute: 4.0, schedulingAndTransfer: 0.2, shutdown: 0.05),
                 hosts: [HostShare(host: "local", slots: 2, tasks: 64, share: 1, busySeconds: 8.0, perCoreSpeed: 1.01)]
             ),
@@ -117,6 +120,10 @@ enum ReportFixtures {
                 firstResultCold: 0.05,
                 firstResultWarm: 0.0001
             )
+        ]
+        report.warnings = [
+            BenchWarning(code: .fewRuns, message: "only 3 measured run(s) per mode, a CI needs 6"),
+            BenchWarning(code: .frequencyGovernor, message: "governor `powersave`, not `performance`"),
         ]
         return report
     }

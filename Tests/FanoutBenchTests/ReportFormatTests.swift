@@ -19,6 +19,17 @@ struct ReportFormatTests {
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect((object["modes"] as? [Any])?.count == 3)
         #expect(object["provenance"] is [String: Any])
+        // Each mode's wall carries its interval and outlier count beside the samples; speedups carry theirs.
+        let modes = try #require(object["modes"] as? [[String: Any]])
+        let wall = try #require(modes[2]["wall"] as? [String: Any])
+        #expect(wall["samples"] is [Any])
+        let interval = try #require(wall["ci95"] as? [String: Double])
+        #expect(interval.keys.sorted() == ["high", "low"])
+        #expect(wall["outliers"] as? Int == 0)
+        #expect(modes[2]["speedupCI95"] is [String: Double])
+        #expect(modes[2]["efficiencyCI95"] is [String: Double])
+        let warnings = try #require(object["warnings"] as? [[String: String]])
+        #expect(warnings.first == ["code": "few-runs", "message": "only 3 measured run(s) per mode, a CI needs 6"])
     }
 
     @Test("the sweep SVG parses as XML and holds the ideal line and one series per mode with its points")
@@ -47,9 +58,22 @@ struct ReportFormatTests {
         let text = CSVReport(report: ReportFixtures.report).render()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.first == Substring(CSVReport.columns.joined(separator: ",")))
-        #expect(lines.count == 1 + 3 + 1 + 2 + 5 + 1)
+        #expect(lines.count == 1 + 3 + 1 + 2 + 5 + 1 + 2)
         #expect(lines.contains { $0.hasPrefix("mode,local,2,2,4.4,4.3,4.6,") })
         #expect(lines.contains { $0.hasPrefix("skipped,remote,") })
+        #expect(lines.contains { $0.hasPrefix("warning,frequency-governor,") })
+        // Every row has the header's columns, so the file stays plain CSV (no comment lines).
+        for line in lines where !line.contains("\"") {
+            #expect(line.split(separator: ",", omittingEmptySubsequences: false).count == CSVReport.columns.count)
+        }
+        let local = try #require(lines.first { $0.hasPrefix("mode,local,") })
+        let fields = local.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let column = { (name: String) in fields[CSVReport.columns.firstIndex(of: name) ?? 0] }
+        let low = try #require(Double(column("ci95_low_s")))
+        let high = try #require(Double(column("ci95_high_s")))
+        #expect(low <= 4.4 && 4.4 <= high)
+        #expect(column("outliers") == "0")
+        #expect(Double(column("speedup_ci95_low")) != nil)
         #expect(CSVReport.field("a \"b\", c") == "\"a \"\"b\"\", c\"")
         #expect(CSVReport.field("plain") == "plain")
     }
@@ -57,7 +81,9 @@ struct ReportFormatTests {
     @Test("Markdown names every mode, the skipped one with its reason, the lessons, the sweep chart and provenance")
     func markdown() {
         let text = MarkdownReport(report: ReportFixtures.report, plotFileName: "sweep.svg").render()
-        #expect(text.contains("| local | 2 | 2 | 4.400 s | [4.300 s–4.600 s] | 1.82× | 0.909 |"))
+        #expect(text.contains("| local | 2 | 2 | 4.400 s | [4.300 s–4.600 s] | [4.300 s–4.600 s] | 0 | 1.82× | ["))
+        #expect(text.contains("## Warnings"))
+        #expect(text.contains("- **frequency-governor**: governor `powersave`, not `performance`"))
         #expect(text.contains("- `remote` skipped: no hosts, the default cluster is local only"))
         #expect(text.contains("**wrong tool**"))
         #expect(text.contains("![speedup against cores](sweep.svg)"))
