@@ -1,6 +1,7 @@
 import ArgumentParser
 import FanoutConfiguration
 import FanoutCoordinator
+import FanoutSessions
 
 /// `fanout deploy`: copy the worker binary to every host that lacks it.
 struct DeployCommand: AsyncParsableCommand {

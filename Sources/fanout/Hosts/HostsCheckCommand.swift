@@ -1,6 +1,7 @@
 import ArgumentParser
 import FanoutConfiguration
 import FanoutCoordinator
+import FanoutSessions
 
 /// `fanout hosts check`: one row per host — reachable, host key, auth, arch, glibc, cores, RTT, worker binary current.
 struct HostsCheckCommand: AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import FanoutJobs
 import FanoutSessions
 
 /// `fanout run JOB` after parsing: runs the workload's ``RunSession`` with Ctrl-C handling, prints results and
