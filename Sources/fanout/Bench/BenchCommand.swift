@@ -1,7 +1,7 @@
 import ArgumentParser
 import FanoutBench
 import FanoutConfiguration
-import NIOCore
+import FanoutSessions
 
 /// `fanout bench [JOB] -- [JOB OPTIONS]`: the same kernel and the same total work one thread, in threads, on local
 /// worker processes, on remote hosts and on both; repeated, with medians, speedup, efficiency, the Karp–Flatt
@@ -29,11 +29,19 @@ struct BenchCommand: AsyncParsableCommand {
             """
     )
 
-    /// The built-in jobs a bench can run.
+    /// The built-in jobs a bench can run, in the order its help lists them; each is parsed by its `fanout run`
+    /// subcommand of the same name.
     enum JobName: String, ExpressibleByArgument, CaseIterable {
         case primes
         case sumSquares = "sum-squares"
         case mandelbrot, pi, sleep, noop
+
+        /// The `fanout run` subcommand that parses this job's options.
+        var command: (any WorkloadCommand.Type)? {
+            RunCommand.configuration.subcommands.lazy.compactMap { $0 as? any WorkloadCommand.Type }.first {
+                $0.configuration.commandName == self.rawValue
+            }
+        }
     }
 
     @Argument(help: "The kernel: \(JobName.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -55,8 +63,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Local worker processes and threads (default: one per core).")
     var workers: Int?
 
-    @Option(name: .long, help: "Cluster file; its hosts are used by the remote and all modes.")
-    var cluster: String?
+    @OptionGroup var cluster: ClusterOption
 
     @Flag(
         name: .long,
@@ -94,46 +101,20 @@ struct BenchCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "Options for the job, after `--`.")
     var jobArguments: [String] = []
 
-    /// The modes, parsed.
-    func parsedModes() throws -> [BenchMode] {
-        var result: [BenchMode] = []
-        for name in self.modes.flatMap({ $0.split(separator: ",") }) {
-            guard let mode = BenchMode(rawValue: String(name)) else {
-                throw ValidationError(
-                    "unknown mode '\(name)'; modes are \(BenchMode.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            if !result.contains(mode) { result.append(mode) }
-        }
-        return result
-    }
-
-    func validate() throws {
-        _ = try self.parsedModes()
-        try OptionRange.check(self.repeats, "--repeat", in: 1...1000)
-        try OptionRange.check(self.warmup, "--warmup", in: 0...100)
-        if let workers { try OptionRange.check(workers, "--workers", in: 1...4096) }
-        try OptionRange.check(self.noopTasks, "--noop-tasks", in: OptionRange.tasks)
-        try OptionRange.check(self.latencySamples, "--latency-samples", in: 1...1_000_000)
-        // The lessons hold one future per sleep task and wait tasks × milliseconds one after another.
-        try OptionRange.check(self.sleepTasks, "--sleep-tasks", in: 1...100_000)
-        try OptionRange.check(self.sleepMilliseconds, "--sleep-milliseconds", in: OptionRange.sleepMilliseconds)
-    }
-
-    func run() async throws {
-        let configuration: ClusterConfiguration
-        if let cluster {
-            configuration = try ClusterFileLoader.load(cluster)
-        } else {
-            configuration = ClusterConfiguration()
-        }
-        let settings = BenchSettings(
-            modes: try self.parsedModes(),
+    /// The request the options describe.
+    /// - Parameter configuration: The cluster, loaded from ``cluster``.
+    /// - Returns: The request.
+    /// - Throws: `ValidationError` for an unknown mode.
+    func request(configuration: ClusterConfiguration) throws -> BenchRequest {
+        let modes: [BenchMode]
+        do { modes = try BenchMode.parse(self.modes) } catch { throw ValidationError(error.message) }
+        return BenchRequest(
+            modes: modes,
             repeats: self.repeats,
             warmups: self.warmup,
-            localWorkers: self.workers ?? System.coreCount,
+            localWorkers: self.workers,
             configuration: configuration,
-            clusterPath: self.cluster,
+            clusterPath: self.cluster.cluster,
             lessons: self.lessons,
             sweep: self.sweep,
             overhead: self.overhead,
@@ -141,30 +122,33 @@ struct BenchCommand: AsyncParsableCommand {
             latencySamples: self.latencySamples,
             overheadLabel: self.overheadLabel,
             sleepTasks: self.sleepTasks,
-            sleepMilliseconds: self.sleepMilliseconds,
-            outputDirectory: self.out,
-            quiet: self.quiet
+            sleepMilliseconds: self.sleepMilliseconds
         )
+    }
+
+    func validate() throws {
         do {
-            switch self.job {
-            case .primes: try await self.bench(try PrimesCommand.parse(self.jobArguments), settings)
-            case .sumSquares: try await self.bench(try SumSquaresCommand.parse(self.jobArguments), settings)
-            case .mandelbrot: try await self.bench(try MandelbrotCommand.parse(self.jobArguments), settings)
-            case .pi: try await self.bench(try PiCommand.parse(self.jobArguments), settings)
-            case .sleep: try await self.bench(try SleepCommand.parse(self.jobArguments), settings)
-            case .noop: try await self.bench(try NoopCommand.parse(self.jobArguments), settings)
-            }
+            try self.request(configuration: ClusterConfiguration()).validate()
         } catch let error as BenchError {
-            FileHandleOutput.standardError.write("fanout bench: \(error.message)\n")
-            throw ExitCode(2)
+            throw ValidationError(error.message)
         }
     }
 
-    private func bench<W: Workload>(_ workload: W, _ settings: BenchSettings) async throws {
-        let report = try await BenchDriver(workload: workload, settings: settings).run()
-        let plotName = settings.outputDirectory != nil && !report.sweep.isEmpty ? ReportWriter.plotFileName : nil
+    func run() async throws {
+        // Without --cluster, the built-in defaults: a ./cluster.yaml is not read, so a bench is of this machine
+        // unless a file is named.
+        let configuration = try self.cluster.load(missingFile: .defaultsUnlessNamedIgnoringDefaultFile)
+        let request = try self.request(configuration: configuration)
+        guard let command = self.job.command else { throw ValidationError("no run subcommand for \(self.job)") }
+        let workload = try command.parse(self.jobArguments).workload
+        let quiet = self.quiet
+        let session = BenchSession(request: request) { line in
+            if !quiet { FileHandleOutput.standardError.write("bench: \(line)\n") }
+        }
+        let report = try await session.run(workload)
+        let plotName = ReportWriter.plotFileName(for: report, written: self.out != nil)
         print(MarkdownReport(report: report, plotFileName: plotName).render(), terminator: "")
-        if let directory = settings.outputDirectory {
+        if let directory = self.out {
             for path in try ReportWriter.write(report, to: directory) {
                 FileHandleOutput.standardError.write("bench: wrote \(path)\n")
             }

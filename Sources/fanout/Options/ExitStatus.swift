@@ -18,6 +18,7 @@ enum ExitStatus {
     static func of(_ error: any Error) -> (status: Int32, message: String)? {
         switch error {
         case let error as SessionError: (Self.usage, "fanout: \(error.message)")
+        case let error as BenchError: (Self.usage, "fanout bench: \(error.message)")
         default: nil
         }
     }

@@ -11,26 +11,26 @@ import Musl
 import Darwin
 #endif
 
-extension BenchDriver {
+extension WorkloadRunner {
     /// Overhead in each setting: local workers, and the cluster file's hosts alone when it has any.
     func overheadResults() async throws -> [OverheadResult] {
-        let label = self.settings.overheadLabel.map { " \($0)" } ?? ""
-        let oneMillisecond = try await self.oneMillisecondTask()
+        let label = self.request.overheadLabel.map { " \($0)" } ?? ""
+        let oneMillisecond = Self.oneMillisecondTask
         self.note(
             "overhead: a 1 ms task is `spin` for \(oneMillisecond.input) µs (a core kept busy for that long)"
         )
         var results = [
             try await self.overhead(
-                setting: "local (\(self.settings.localWorkers) workers)\(label)",
-                options: self.clusterOptions(localWorkers: self.settings.localWorkers, hosts: []),
+                setting: "local (\(self.request.localWorkers) workers)\(label)",
+                options: self.request.clusterOptions(localWorkers: self.request.localWorkers, hosts: []),
                 oneMillisecond: oneMillisecond
             )
         ]
-        if !self.hosts.isEmpty {
+        if !self.request.hosts.isEmpty {
             results.append(
                 try await self.overhead(
-                    setting: "\(self.hosts.count) hosts\(label)",
-                    options: self.clusterOptions(localWorkers: 0, hosts: self.hosts),
+                    setting: "\(self.request.hosts.count) hosts\(label)",
+                    options: self.request.clusterOptions(localWorkers: 0, hosts: self.request.hosts),
                     oneMillisecond: oneMillisecond
                 )
             )
@@ -41,9 +41,7 @@ extension BenchDriver {
     /// The 1 ms task of the efficiency measurement: `spin` for 1,000 µs, a core kept busy for a fixed wall-clock
     /// time. Compute kernels would also measure the VM: on this kind of machine two busy vCPUs deliver well under
     /// twice one vCPU's work on them (primes near 10⁹: about half), and that would be charged to Fanout.
-    func oneMillisecondTask() async throws -> (input: UInt32, seconds: Double) {
-        (1_000, 0.001)
-    }
+    static var oneMillisecondTask: (input: UInt32, seconds: Double) { (1_000, 0.001) }
 
     /// One setting: each repetition starts a cluster and measures the first result, single-task latency on the
     /// running cluster, no-op throughput and the efficiency of 1 ms tasks.
@@ -52,28 +50,27 @@ extension BenchDriver {
         options: ClusterOptions,
         oneMillisecond: (input: UInt32, seconds: Double)
     ) async throws -> OverheadResult {
-        let noopTasks = self.settings.noopTasks
-        let latencySamples = self.settings.latencySamples
+        let noopTasks = self.request.noopTasks
+        let latencySamples = self.request.latencySamples
         var rates: [Double] = []
         var latencies: [UInt64] = []
         var firstResults: [Double] = []
         var efficiencies: [Double] = []
         var cores = 0
-        for repetition in 0..<(self.settings.warmups + max(1, self.settings.repeats)) {
-            let start = ContinuousClock.now
+        for repetition in 0..<(self.request.warmups + max(1, self.request.repeats)) {
+            let stopwatch = Stopwatch()
             let run = try await Cluster.withCluster(options) { cluster in
                 var run = OverheadRun()
                 for try await _ in cluster.map(Noop.self, [UInt64(0)]) {}
-                run.firstResult = (ContinuousClock.now - start).seconds
+                run.firstResult = stopwatch.seconds
                 try await cluster.waitForLaunches(timeout: .seconds(120))
                 run.slots = cluster.statistics.workers.filter { $0.lostReason == nil }.reduce(0) { $0 + $1.slots }
                 for index in 0..<latencySamples {
-                    let sent = ContinuousClock.now
+                    let sent = Stopwatch()
                     for try await _ in cluster.map(Noop.self, [UInt64(index)]) {}
-                    let elapsed = ContinuousClock.now - sent
-                    run.latencies.append(UInt64(max(0, elapsed.seconds * 1e9)))
+                    run.latencies.append(UInt64(max(0, sent.seconds * 1e9)))
                 }
-                var started = ContinuousClock.now
+                let noopStopwatch = Stopwatch()
                 var completed = 0
                 for try await result in cluster.map(Noop.self, (0..<noopTasks).lazy.map { UInt64($0) }) {
                     if result.output != nil { completed += 1 }
@@ -81,9 +78,9 @@ extension BenchDriver {
                 guard completed == noopTasks else {
                     throw BenchError(.taskFailed, "\(noopTasks - completed) no-op tasks failed")
                 }
-                run.rate = Double(noopTasks) / (ContinuousClock.now - started).seconds
+                run.rate = Double(noopTasks) / noopStopwatch.seconds
                 let oneMillisecondTasks = 500 * max(1, run.slots)
-                started = ContinuousClock.now
+                let spinStopwatch = Stopwatch()
                 var spun = 0
                 for try await result in cluster.map(
                     Spin.self,
@@ -94,12 +91,12 @@ extension BenchDriver {
                 guard spun == oneMillisecondTasks else {
                     throw BenchError(.taskFailed, "\(oneMillisecondTasks - spun) of the 1 ms tasks failed")
                 }
-                let elapsed = (ContinuousClock.now - started).seconds
+                let elapsed = spinStopwatch.seconds
                 let ideal = Double(oneMillisecondTasks) * oneMillisecond.seconds / Double(max(1, run.slots))
                 run.efficiency = ideal / elapsed
                 return run
             }
-            let measured = repetition >= self.settings.warmups
+            let measured = repetition >= self.request.warmups
             self.note(
                 "overhead \(setting)\(measured ? "" : " (warm-up)"): \(NumberFormatting.fixed(run.rate, 0)) no-op "
                     + "tasks/s, 1 ms efficiency \(NumberFormatting.fixed(run.efficiency, 3)), first result "
@@ -124,13 +121,4 @@ extension BenchDriver {
             firstResultWarm: warm
         )
     }
-}
-
-/// The figures of one overhead repetition.
-struct OverheadRun: Sendable {
-    var firstResult = 0.0
-    var slots = 0
-    var latencies: [UInt64] = []
-    var rate = 0.0
-    var efficiency = 0.0
 }

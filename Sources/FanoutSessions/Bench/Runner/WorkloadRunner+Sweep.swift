@@ -2,12 +2,12 @@ import FanoutBench
 import FanoutConfiguration
 import FanoutCoordinator
 
-extension BenchDriver {
+extension WorkloadRunner {
     /// The scaling sweep: 1..N threads, 1..N local workers, then the N local workers with the cluster file's hosts
     /// added one at a time. Each point is `repeats` measured runs.
     func sweep(sequentialSeconds: Double) async throws -> [SweepPoint] {
         var points: [SweepPoint] = []
-        let cores = self.settings.localWorkers
+        let cores = self.request.localWorkers
         func speedup(_ wall: TimingSummary) -> Double? {
             BenchStatistics.speedup(baseline: sequentialSeconds, parallel: wall.median)
         }
@@ -26,7 +26,7 @@ extension BenchDriver {
         }
         for workers in 1...max(1, cores) {
             let (wall, slots) = try await sweepSettings.measureClusterWall(
-                self.clusterOptions(localWorkers: workers, hosts: [])
+                self.request.clusterOptions(localWorkers: workers, hosts: [])
             )
             points.append(
                 SweepPoint(
@@ -38,10 +38,10 @@ extension BenchDriver {
                 )
             )
         }
-        if !self.hosts.isEmpty {
-            for count in 1...self.hosts.count {
+        if !self.request.hosts.isEmpty {
+            for count in 1...self.request.hosts.count {
                 let (wall, slots) = try await sweepSettings.measureClusterWall(
-                    self.clusterOptions(localWorkers: cores, hosts: Array(self.hosts.prefix(count)))
+                    self.request.clusterOptions(localWorkers: cores, hosts: Array(self.request.hosts.prefix(count)))
                 )
                 points.append(
                     SweepPoint(
@@ -57,13 +57,6 @@ extension BenchDriver {
         return points
     }
 
-    /// The same driver without warm-up runs (a sweep's points follow the modes, which warmed everything up).
-    func withoutWarmups() -> BenchDriver {
-        var settings = self.settings
-        settings.warmups = 0
-        return BenchDriver(workload: self.workload, settings: settings)
-    }
-
     /// Wall times of the whole workload on a cluster, and the slots it had.
     func measureClusterWall(_ options: ClusterOptions) async throws -> (TimingSummary, Int) {
         let workload = self.workload
@@ -71,13 +64,8 @@ extension BenchDriver {
         let wall = try await self.repeated(
             "sweep: \(options.resolvedLocalWorkers) local + \(options.configuration.hosts.count) hosts"
         ) {
-            let run = try await ClusterRunMeasurement.measure(
-                options,
-                W.J.self,
-                inputs: { workload.input(at: $0) },
-                count: workload.taskCount
-            )
-            guard run.failures == 0 else { throw BenchError(.taskFailed, "\(run.failures) tasks failed in the sweep") }
+            let run = try await ClusterRunMeasurement.measure(options, workload: workload)
+            try run.requireNoFailures(in: "the sweep")
             slots = run.totalSlots
             return run.wall
         }

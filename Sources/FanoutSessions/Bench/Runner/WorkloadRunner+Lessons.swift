@@ -1,4 +1,3 @@
-import ArgumentParser
 import FanoutBench
 import FanoutConfiguration
 import FanoutCoordinator
@@ -6,13 +5,13 @@ import FanoutJobs
 import NIOCore
 import NIOPosix
 
-extension BenchDriver {
+extension WorkloadRunner {
     /// The concurrency-versus-parallelism experiments: the CPU-bound kernel on one event loop (no speedup) beside
     /// threads, processes and hosts; the I/O-bound `sleep` kernel with many waits in flight on one thread (a large
     /// speedup) and on more event loops (no further gain), and on worker processes (capped by their slots).
     func lessons(report: BenchReport) async throws -> [LessonRow] {
         var rows: [LessonRow] = []
-        let cores = self.settings.localWorkers
+        let cores = self.request.localWorkers
         let kernel = "CPU-bound (\(W.J.name))"
         if let sequential = report.modes.first(where: { $0.mode == "sequential" }) {
             rows.append(
@@ -64,10 +63,10 @@ extension BenchDriver {
         }
 
         // The I/O-bound kernel: each task waits, using no CPU.
-        let tasks = self.settings.sleepTasks
-        let milliseconds = self.settings.sleepMilliseconds
+        let tasks = self.request.sleepTasks
+        let milliseconds = self.request.sleepMilliseconds
         let sleepKernel = "I/O-bound (sleep \(milliseconds) ms × \(tasks))"
-        let sleepWorkload = try SleepCommand.parse(["--tasks", "\(tasks)", "--milliseconds", "\(milliseconds)"])
+        let sleepWorkload = SleepWorkload(tasks: tasks, milliseconds: milliseconds)
         let sequentialSleep = try await self.measureSequential(sleepWorkload)
         rows.append(
             LessonRow(
@@ -146,12 +145,12 @@ extension BenchDriver {
         try await self.repeated("1 event loop \(V.J.name)") {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let loop = group.next()
-            let start = ContinuousClock.now
+            let stopwatch = Stopwatch()
             let futures = (0..<workload.taskCount).map { index in
                 loop.submit { try V.J.run(workload.input(at: index)) }
             }
             let results = try await EventLoopFuture.whenAllComplete(futures, on: loop).get()
-            let seconds = (ContinuousClock.now - start).seconds
+            let seconds = stopwatch.seconds
             try await group.shutdownGracefully()
             let failed = results.filter { if case .failure = $0 { return true } else { return false } }.count
             guard failed == 0 else { throw BenchError(.taskFailed, "\(failed) tasks failed on the event loop") }
@@ -164,13 +163,13 @@ extension BenchDriver {
         try await self.repeated("timers on \(loops) event loop(s)") {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
             let eventLoops = Array(group.makeIterator())
-            let start = ContinuousClock.now
+            let stopwatch = Stopwatch()
             let futures = (0..<tasks).map { index in
                 eventLoops[index % eventLoops.count].scheduleTask(in: .milliseconds(Int64(milliseconds))) {}
                     .futureResult
             }
             try await EventLoopFuture.andAllSucceed(futures, on: eventLoops[0]).get()
-            let seconds = (ContinuousClock.now - start).seconds
+            let seconds = stopwatch.seconds
             try await group.shutdownGracefully()
             return seconds
         }
@@ -178,17 +177,12 @@ extension BenchDriver {
 
     /// The sleep workload on local worker processes, one slot each (the cluster file's `local.slots` ignored), timed
     /// from every worker joined to the last result.
-    func measureSleepOnWorkers(_ workload: SleepCommand) async throws -> (wall: TimingSummary, slots: Int) {
-        var options = self.clusterOptions(localWorkers: self.settings.localWorkers, hosts: [])
+    func measureSleepOnWorkers(_ workload: SleepWorkload) async throws -> (wall: TimingSummary, slots: Int) {
+        var options = self.request.clusterOptions(localWorkers: self.request.localWorkers, hosts: [])
         options.configuration.local.slots = .count(1)
         var slots = 0
-        let wall = try await self.repeated("sleep on \(self.settings.localWorkers) worker processes") {
-            let run = try await ClusterRunMeasurement.measure(
-                options,
-                Sleep.self,
-                inputs: { workload.input(at: $0) },
-                count: workload.taskCount
-            )
+        let wall = try await self.repeated("sleep on \(self.request.localWorkers) worker processes") {
+            let run = try await ClusterRunMeasurement.measure(options, workload: workload)
             slots = run.totalSlots
             // The waits only: starting the processes is not what this row is about.
             return run.lastResult - run.launch

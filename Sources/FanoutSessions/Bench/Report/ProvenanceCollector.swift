@@ -37,6 +37,37 @@ enum ProvenanceCollector {
         return bytes
     }
 
+    /// Everything but the load after the run: the date, the command line, this machine and (when the bench uses
+    /// them) the hosts, the load before, the worker binaries' and cluster file's digests, the build.
+    /// - Parameter request: The bench.
+    /// - Returns: The provenance, with ``FanoutBench/Provenance/loadAfter`` still empty.
+    static func provenance(of request: BenchRequest) async -> Provenance {
+        let local = Self.localHost()
+        let loadBefore = Self.loadAverage()
+        let remoteHosts = request.usesHosts ? await Self.remoteHosts(request.configuration) : []
+        return Provenance(
+            date: Self.now(),
+            commandLine: request.commandLine,
+            hosts: [local] + remoteHosts,
+            loadBefore: loadBefore,
+            workerBinarySHA256: Self.sha256(ofFile: WorkerExecutable.besideCurrentExecutable().path),
+            remoteWorkerBinarySHA256: request.hosts.isEmpty
+                ? nil : try? WorkerBinary.locate(configured: request.configuration.ssh.workerBinary).digest,
+            configPath: request.clusterPath,
+            configSHA256: request.clusterPath.flatMap(Self.sha256(ofFile:)),
+            optimized: Self.optimized
+        )
+    }
+
+    /// Whether this code was built for release (timings of a debug build are not representative).
+    static var optimized: Bool {
+        #if DEBUG
+        return false
+        #else
+        return true
+        #endif
+    }
+
     /// This machine's CPU model and online cores.
     static func localHost() -> HostInfo {
         let text = Self.readFile("/proc/cpuinfo").map { String(decoding: $0, as: UTF8.self) } ?? ""

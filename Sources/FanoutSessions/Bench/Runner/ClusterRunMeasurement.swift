@@ -30,19 +30,20 @@ struct ClusterRunMeasurement: Sendable {
     ///   - options: The cluster.
     ///   - job: The job.
     ///   - inputs: Its inputs.
+    ///   - count: How many tasks.
     /// - Returns: The measurement.
-    /// - Throws: ``ClusterError`` when the cluster cannot start or no worker joins.
+    /// - Throws: ``ClusterError`` when the cluster cannot start, ``BenchError`` when no worker joins.
     static func measure<J: Job>(
         _ options: ClusterOptions,
         _ job: J.Type,
         inputs: @escaping @Sendable (Int) -> J.Input,
         count: Int
     ) async throws -> ClusterRunMeasurement {
-        let start = ContinuousClock.now
+        let stopwatch = Stopwatch()
         var measurement = try await Cluster.withCluster(options) { cluster in
             var measurement = ClusterRunMeasurement()
             try await cluster.waitForLaunches(timeout: .seconds(120))
-            measurement.launch = (ContinuousClock.now - start).seconds
+            measurement.launch = stopwatch.seconds
             for worker in cluster.statistics.workers where worker.lostReason == nil {
                 measurement.slots[worker.host, default: 0] += worker.slots
                 measurement.workers += 1
@@ -51,20 +52,38 @@ struct ClusterRunMeasurement: Sendable {
             while let result = try await results.next() {
                 switch result.outcome {
                 case .success:
+                    let busy = Stopwatch.seconds(result.busy)
                     measurement.tasks[result.host, default: 0] += 1
-                    measurement.busy[result.host, default: 0] += result.busy.seconds
-                    measurement.busyPerTask[result.host, default: []].append(result.busy.seconds)
+                    measurement.busy[result.host, default: 0] += busy
+                    measurement.busyPerTask[result.host, default: []].append(busy)
                 case .failure:
                     measurement.failures += 1
                 }
             }
-            measurement.lastResult = (ContinuousClock.now - start).seconds
+            measurement.lastResult = stopwatch.seconds
             return measurement
         }
-        measurement.wall = (ContinuousClock.now - start).seconds
+        measurement.wall = stopwatch.seconds
         if measurement.slots.isEmpty {
             throw BenchError(.noWorkers, "no worker joined the cluster")
         }
         return measurement
+    }
+
+    /// Starts a cluster and runs every task of `workload` on it (see ``measure(_:_:inputs:count:)``).
+    /// - Parameters:
+    ///   - options: The cluster.
+    ///   - workload: The tasks.
+    /// - Returns: The measurement.
+    /// - Throws: ``ClusterError`` when the cluster cannot start, ``BenchError`` when no worker joins.
+    static func measure<W: Workload>(_ options: ClusterOptions, workload: W) async throws -> ClusterRunMeasurement {
+        try await Self.measure(options, W.J.self, inputs: { workload.input(at: $0) }, count: workload.taskCount)
+    }
+
+    /// Throws unless every task succeeded: a timing of part of the work would mislead.
+    /// - Parameter run: Where the tasks ran, for the message (`a local run`, `the sweep`).
+    /// - Throws: ``BenchError`` with code ``BenchError/Code/taskFailed``.
+    func requireNoFailures(in run: String) throws(BenchError) {
+        guard self.failures == 0 else { throw BenchError(.taskFailed, "\(self.failures) tasks failed in \(run)") }
     }
 }
