@@ -8,6 +8,7 @@
 # Usage: bash benchmarks/ab-frame-authentication.sh BEFORE_DIR AFTER_DIR [ROUNDS] [TASKS]   (default 5, 200000)
 set -euo pipefail
 TIMEFORMAT='%U %S'
+run_summary_parser="$(cd "$(dirname "$0")" && pwd)/run-summary.py"
 before="$(cd "$1" && pwd)"
 after="$(cd "$2" && pwd)"
 rounds="${3:-5}"
@@ -19,8 +20,9 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a" } else
 for transport in tls plain; do
     printf 'transport: %s\nlocal:\n  workers: 2\n  slots: 1\n' "$transport" >"$transport.yaml"
 done
-overall_rate() { sed -nE 's/.*tasks done.*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }
-ready_rate() { sed -nE 's/^after every worker was ready: .*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }
+# Tasks/s of a captured run (benchmarks/run-summary.py): the whole run, or from when every worker was ready.
+overall_rate() { python3 "$run_summary_parser" tasks_per_second "$1"; }
+ready_rate() { python3 "$run_summary_parser" ready_tasks_per_second "$1"; }
 cpu_seconds() { awk '{ printf "%.3f\n", $1 + $2 }' "$1"; }
 configurations=(before-plain after-plain after-tls)
 for round in $(seq 1 "$rounds"); do
@@ -32,15 +34,16 @@ for round in $(seq 1 "$rounds"); do
         transport="${configuration#*-}"
         { time "$dir/fanout" run noop --tasks "$tasks" --cluster "$transport.yaml" --wait-for-workers --summary-only \
             >"$configuration.$round" 2>&1 || { cat "$configuration.$round" >&2; exit 1; }; } 2>"cpu-$configuration.$round"
-        line="$line $configuration $(ready_rate "$configuration.$round")/s $(cpu_seconds "cpu-$configuration.$round") s CPU;"
+        ready=$(ready_rate "$configuration.$round")
+        line="$line $configuration $ready/s $(cpu_seconds "cpu-$configuration.$round") s CPU;"
     done
     echo "$line" >&2
 done
 echo "== $tasks no-op tasks, 2 local workers (1 slot each), $rounds interleaved rounds, medians, $(nproc) cores," \
     "$(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for configuration in "${configurations[@]}"; do
-    overall=$(for f in "$configuration".*; do overall_rate "$f"; done | median)
-    ready=$(for f in "$configuration".*; do ready_rate "$f"; done | median)
+    overall=$(for f in "$configuration".[0-9]*; do overall_rate "$f"; done | median)
+    ready=$(for f in "$configuration".[0-9]*; do ready_rate "$f"; done | median)
     cpu=$(for f in cpu-"$configuration".*; do cpu_seconds "$f"; done | median)
     echo "$configuration: $overall tasks/s overall, $ready tasks/s when ready; CPU $cpu s per run," \
         "$(echo "$cpu $tasks" | awk '{ printf "%.2f", $1 / $2 * 1e6 }') µs per task"

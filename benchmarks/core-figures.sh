@@ -37,18 +37,19 @@ for run in $(seq 1 "$repeats"); do
 done
 
 echo "== Fanout core figures: $repeats rounds, medians (min-max), $(nproc) cores, $(date -u +%F)"
-speedups=$(grep -h '^speedup:' primes.* | awk '{ print $2 }' | tr -d x)
-seq_primes=$(grep -h '^sequential' primes.* | awk '{ print $(NF-1) }')
-par_primes=$(grep -h '^parallel' primes.* | awk '{ print $(NF-1) }')
+# Figures of the captured runs (benchmarks/run-summary.py); a run without one stops the script.
+speedups=$(run_summary speedup primes.*)
+seq_primes=$(run_summary sequential_seconds primes.*)
+par_primes=$(run_summary wall_seconds primes.*)
 echo "primes < 25,000,000, 200 tasks: sequential $(echo "$seq_primes" | median) s, 2 workers $(echo "$par_primes" | median) s (incl. start-up), speedup $(echo "$speedups" | median) (min $(echo "$speedups" | sort -g | head -1), max $(echo "$speedups" | sort -g | tail -1))"
-compute_speedups=$(grep -h '^without start-up' primes.* | sed -E 's/.*speedup ([0-9.]+)x.*/\1/')
+compute_speedups=$(run_summary ready_speedup primes.*)
 echo "  same, without start-up: speedup $(echo "$compute_speedups" | median)"
-rates=$(grep -h 'tasks done' noop.* | sed -E 's/.*\(([0-9]+) tasks\/s\).*/\1/')
+rates=$(run_summary tasks_per_second noop.*)
 echo "no-op tasks/s, 100,000 tasks, 2 workers (incl. start-up): $(echo "$rates" | median) (min $(echo "$rates" | sort -g | head -1), max $(echo "$rates" | sort -g | tail -1))"
-first=$(grep -h 'first result after' noop.* | awk '{ print $4 }')
+first=$(run_summary first_result_seconds noop.*)
 echo "start to first result (noop run): $(echo "$first" | median) s"
 echo "peak RSS coordinator + 2 workers, noop run: $(cat noop-rss.* | median | awk '{ printf "%.1f MiB", $1 / 1024 }')"
-eff=$(grep -h '^speedup:' ms.* | awk '{ print $4 }')
-eff_compute=$(grep -h '^without start-up' ms.* | sed -E 's/.*efficiency ([0-9.]+).*/\1/')
-seq_ms=$(grep -h '^sequential' ms.* | awk '{ print $(NF-1) }')
+eff=$(run_summary efficiency ms.*)
+eff_compute=$(run_summary ready_efficiency ms.*)
+seq_ms=$(run_summary sequential_seconds ms.*)
 echo "2,000 x ~1 ms tasks, 2 workers: sequential $(echo "$seq_ms" | median) s; efficiency $(echo "$eff" | median) incl. start-up, $(echo "$eff_compute" | median) without"

@@ -32,7 +32,8 @@ throttled() {
     wait "$main"
 }
 
-seconds() { grep -h 'tasks done' "$@" | sed -E 's/.* in ([0-9.]+) s .*/\1/'; }
+# Wall time of each captured run (benchmarks/run-summary.py); a run without a summary stops the script.
+seconds() { run_summary wall_seconds "$@"; }
 
 for run in $(seq 1 "$repeats"); do
     echo "round $run/$repeats" >&2
@@ -47,17 +48,20 @@ for run in $(seq 1 "$repeats"); do
 done
 
 echo "== Fanout reliability figures: $repeats rounds, medians (min-max), $(nproc) cores, $(date -u +%F)"
-on=$(seconds spec.*)
-off=$(seconds nospec.*)
+on=$(seconds spec.[0-9]*)
+off=$(seconds nospec.[0-9]*)
 ratios=$(paste <(echo "$off") <(echo "$on") | awk '{ printf "%.3f\n", $1 / $2 }')
+copies=$(run_summary speculative_copies spec.[0-9]* | awk '{ s += $1 } END { print s + 0 }')
+copy_wins=$(run_summary speculative_wins spec.[0-9]* | awk '{ s += $1 } END { print s + 0 }')
 echo "straggler (local-2 stopped 80% of the time), primes < 20M in 40 tasks on 2 workers:"
-echo "  speculation on  $(echo "$on" | median) s ($(echo "$on" | range)); copies $(grep -h '^stragglers' spec.* | awk '{ s += $2 } END { print s + 0 }') in all rounds, won by the copy $(grep -h '^stragglers' spec.* | sed -E 's/.*, ([0-9]+) finished first.*/\1/' | awk '{ s += $1 } END { print s + 0 }')"
+echo "  speculation on  $(echo "$on" | median) s ($(echo "$on" | range)); copies $copies in all rounds, won by the copy $copy_wins"
 echo "  speculation off $(echo "$off" | median) s ($(echo "$off" | range)); off/on per round: median $(echo "$ratios" | median) ($(echo "$ratios" | range))"
-load_rates=$(grep -h 'tasks done' load.* | sed -E 's/.*\(([0-9]+) tasks\/s\).*/\1/')
-load_ok=$(grep -h 'tasks done' load.* | grep -c '1000000 of 1000000 tasks done, 1000000 ok' || true)
-load_rss=$(grep -h '^coordinator peak memory' load.* | awk '{ print $5 }')
+load_rates=$(run_summary tasks_per_second load.*)
+load_ok=$(run_summary ok load.*)
+load_ok=$(echo "$load_ok" | grep -cx 1000000 || true)
+load_rss=$(run_summary coordinator_peak_rss_mib load.*)
 echo "64 workers x 1 slot, 10^6 no-op tasks: complete in $load_ok of $repeats rounds; $(seconds load.* | median) s ($(seconds load.* | range)), $(echo "$load_rates" | median) tasks/s; coordinator peak RSS $(echo "$load_rss" | median) MiB (max $(echo "$load_rss" | sort -g | tail -1))"
-p=$(grep -h 'tasks done' plain.* | sed -E 's/.*\(([0-9]+) tasks\/s\).*/\1/')
-j=$(grep -h 'tasks done' journaled.* | sed -E 's/.*\(([0-9]+) tasks\/s\).*/\1/')
+p=$(run_summary tasks_per_second plain.[0-9]*)
+j=$(run_summary tasks_per_second journaled.*)
 jr=$(paste <(echo "$j") <(echo "$p") | awk '{ printf "%.3f\n", $1 / $2 }')
 echo "100,000 no-op tasks, 2 workers: $(echo "$p" | median) tasks/s without a journal, $(echo "$j" | median) with --journal; with/without per round $(echo "$jr" | median) ($(echo "$jr" | range))"

@@ -15,9 +15,9 @@ for transport in tls plain; do
     printf 'transport: %s\nlocal:\n  workers: 2\n  slots: 1\n' "$transport" >"$transport.yaml"
 done
 
-# Tasks/s from the summary: the run as a whole ("tasks done") or from when every worker was ready.
-overall_rate() { sed -nE 's/.*tasks done.*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }
-ready_rate() { sed -nE 's/^after every worker was ready: .*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }
+# Tasks/s of a captured run (benchmarks/run-summary.py): the whole run, or from when every worker was ready.
+overall_rate() { run_summary tasks_per_second "$1"; }
+ready_rate() { run_summary ready_tasks_per_second "$1"; }
 cpu_seconds() { awk '{ printf "%.3f\n", $1 + $2 }' "$1"; }
 
 for round in $(seq 1 "$rounds"); do
@@ -28,20 +28,23 @@ for round in $(seq 1 "$rounds"); do
         { time "$fanout" run noop --tasks "$tasks" --cluster "$transport.yaml" --wait-for-workers --summary-only \
             >"$transport.$round" 2>&1 || { cat "$transport.$round" >&2; exit 1; }; } 2>"cpu-$transport.$round"
     done
-    echo "  tls $(overall_rate "tls.$round") tasks/s ($(ready_rate "tls.$round") when ready)," \
-        "plain $(overall_rate "plain.$round") tasks/s ($(ready_rate "plain.$round") when ready);" \
+    # Plain assignments, so that a summary without the figure stops the script (set -e).
+    tls_overall=$(overall_rate "tls.$round")
+    tls_ready=$(ready_rate "tls.$round")
+    plain_overall=$(overall_rate "plain.$round")
+    plain_ready=$(ready_rate "plain.$round")
+    echo "  tls $tls_overall tasks/s ($tls_ready when ready)," \
+        "plain $plain_overall tasks/s ($plain_ready when ready);" \
         "CPU s tls $(cpu_seconds "cpu-tls.$round"), plain $(cpu_seconds "cpu-plain.$round")" >&2
-    echo "$(overall_rate "tls.$round") $(overall_rate "plain.$round")" \
-        | awk '{ printf "%.4f\n", $1 / $2 }' >>ratio-overall
-    echo "$(ready_rate "tls.$round") $(ready_rate "plain.$round")" \
-        | awk '{ printf "%.4f\n", $1 / $2 }' >>ratio-ready
+    echo "$tls_overall $plain_overall" | awk '{ printf "%.4f\n", $1 / $2 }' >>ratio-overall
+    echo "$tls_ready $plain_ready" | awk '{ printf "%.4f\n", $1 / $2 }' >>ratio-ready
 done
 
 report() {
     local kind="$1" extract="$2"
     local tls plain
-    tls=$(for f in tls.*; do "$extract" "$f"; done | median)
-    plain=$(for f in plain.*; do "$extract" "$f"; done | median)
+    tls=$(for f in tls.[0-9]*; do "$extract" "$f"; done | median)
+    plain=$(for f in plain.[0-9]*; do "$extract" "$f"; done | median)
     echo "$kind: tls $tls tasks/s, plain $plain tasks/s, ratio of medians tls/plain $(echo "$tls $plain" \
         | awk '{ printf "%.3f", $1 / $2 }'), median of per-round ratios $(median <"ratio-$kind")" \
         "(min $(sort -g "ratio-$kind" | head -1), max $(sort -g "ratio-$kind" | tail -1))"

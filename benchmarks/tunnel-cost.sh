@@ -25,8 +25,9 @@ for transport in tls plain ssh-tunnel; do
     echo "transport: $transport" >>"$transport.yaml"
 done
 
-overall_rate() { sed -nE 's/.*tasks done.*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }
-ready_rate() { sed -nE 's/^after every worker was ready: .*\(([0-9]+) tasks\/s\).*/\1/p' "$1"; }
+# Tasks/s of a captured run (benchmarks/run-summary.py): the whole run, or from when every worker was ready.
+overall_rate() { run_summary tasks_per_second "$1"; }
+ready_rate() { run_summary ready_tasks_per_second "$1"; }
 cpu_seconds() { awk '{ printf "%.3f\n", $1 + $2 }' "$1"; }
 orders=("tls plain ssh-tunnel" "plain ssh-tunnel tls" "ssh-tunnel tls plain")
 for round in $(seq 1 "$rounds"); do
@@ -35,7 +36,7 @@ for round in $(seq 1 "$rounds"); do
     for transport in $order; do
         { time "$fanout" run noop --tasks "$tasks" --cluster "$transport.yaml" --wait-for-workers --summary-only \
             >"$transport.$round" 2>&1 || { cat "$transport.$round" >&2; exit 1; }; } 2>"cpu-$transport.$round"
-        grep -q "tasks done" "$transport.$round" || { cat "$transport.$round" >&2; exit 1; }
+        ready_rate "$transport.$round" >/dev/null || { cat "$transport.$round" >&2; exit 1; }
     done
     line="  "
     for transport in tls plain ssh-tunnel; do
@@ -53,9 +54,9 @@ echo "== Fanout transport cost on the 3-host SSH lab: $tasks no-op tasks, 1 work
     "$rounds interleaved rounds, medians (min-max), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)," \
     "$(date -u +%F)"
 for transport in tls plain ssh-tunnel; do
-    echo "$transport: $(for f in "$transport".*; do overall_rate "$f"; done | median) tasks/s overall," \
-        "$(for f in "$transport".*; do ready_rate "$f"; done | median) tasks/s once every worker was ready" \
-        "($(for f in "$transport".*; do ready_rate "$f"; done | range)); coordinator CPU" \
+    echo "$transport: $(for f in "$transport".[0-9]*; do overall_rate "$f"; done | median) tasks/s overall," \
+        "$(for f in "$transport".[0-9]*; do ready_rate "$f"; done | median) tasks/s once every worker was ready" \
+        "($(for f in "$transport".[0-9]*; do ready_rate "$f"; done | range)); coordinator CPU" \
         "$(for f in cpu-"$transport".*; do cpu_seconds "$f"; done | median) s per run"
 done
 for transport in tls ssh-tunnel; do
