@@ -174,7 +174,7 @@ public final class Cluster: Sendable {
             // after that is torn down by its launcher when the group is cancelled.
             closing.withLockedValue { $0 = true }
             scheduler.post(.shutdownWorkers)
-            await Self.waitForEnd(of: launchersFinished, statistics: scheduler.statistics)
+            await Self.waitForEnd(of: launchersFinished, scheduler: scheduler)
             return try outcome.get()
         }
     }
@@ -186,16 +186,13 @@ public final class Cluster: Sendable {
     /// exit for the whole grace period.
     static let exitAfterDisconnect: Duration = .milliseconds(500)
 
-    private static func waitForEnd(of stream: AsyncStream<Void>, statistics: ClusterStatistics) async {
+    private static func waitForEnd(of stream: AsyncStream<Void>, scheduler: Scheduler) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for await _ in stream {} }
             group.addTask { try? await Task.sleep(for: shutdownGrace) }
             group.addTask {
-                // The scheduler counts the shutdown event first; give it a moment to register.
-                try? await Task.sleep(for: .milliseconds(20))
-                while statistics.connectedWorkers > 0 {
-                    guard (try? await Task.sleep(for: .milliseconds(10))) != nil else { return }
-                }
+                // Answered after the shutdown event posted before it, once the last worker is gone.
+                guard await scheduler.wait(until: .noWorkersConnected) else { return }
                 try? await Task.sleep(for: exitAfterDisconnect)
             }
             await group.next()
@@ -210,15 +207,11 @@ public final class Cluster: Sendable {
     ///   - timeout: How long to wait at most.
     /// - Throws: ``ClusterError`` with code `noWorkers` when fewer joined in time, naming how many did.
     public func waitForWorkers(_ count: Int, timeout: Duration = .seconds(30)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while self.statistics.workers.filter({ $0.lostReason == nil }).count < count {
-            guard ContinuousClock.now < deadline else {
-                throw ClusterError(
-                    .noWorkers,
-                    "only \(self.statistics.workers.count) of \(count) workers joined within \(timeout)"
-                )
-            }
-            try await Task.sleep(for: .milliseconds(5))
+        guard try await self.scheduler.wait(until: .workersConnected(count), timeout: timeout) else {
+            throw ClusterError(
+                .noWorkers,
+                "only \(self.statistics.workers.count) of \(count) workers joined within \(timeout)"
+            )
         }
     }
 
@@ -226,12 +219,8 @@ public final class Cluster: Sendable {
     /// starts with the whole cluster.
     /// - Parameter timeout: How long to wait at most; returns quietly when it passes.
     public func waitForLaunches(timeout: Duration = .seconds(60)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        // Give the scheduler a moment to register the planned launches first.
-        try await Task.sleep(for: .milliseconds(5))
-        while self.statistics.pendingLaunches > 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        // The wait is answered after the planned launches, posted before it, were registered.
+        _ = try await self.scheduler.wait(until: .launchesSettled, timeout: timeout)
     }
 
     /// Runs `job` once per input on the cluster's workers.

@@ -61,14 +61,16 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
                 let settings = scheduler.settings
                 // In input order, a result is held until it leaves the reorder buffer, so the limits bound that
                 // buffer too: the scheduler pauses instead of letting results pile up behind a stalled task.
+                let runID = RunID.next()
                 let channel = ResultChannel(
                     highWaterMark: settings.resultBufferLimit,
                     byteHighWaterMark: settings.resultBufferByteLimit,
                     releasesOnTake: !self.source.ordered,
-                    wakeScheduler: { scheduler.post(.consumed) }
+                    wakeScheduler: { scheduler.resultsConsumed(runID) }
                 )
                 let pull = self.source.pull
                 run = RunRequest(
+                    id: runID,
                     job: J.name,
                     results: channel,
                     journal: self.source.journal,
@@ -76,7 +78,7 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
                     pull: { pull() }
                 )
                 self.run = run
-                scheduler.post(.submitted(run))
+                scheduler.submit(run)
             }
             guard self.source.ordered else {
                 guard let raw = try await self.receive(run) else { return nil }
@@ -114,7 +116,7 @@ public struct TaskResults<J: Job>: AsyncSequence, Sendable {
                 self.receivedIndex = 1
                 return self.received[0]
             } catch is CancellationError {
-                self.source.scheduler.post(.abandoned(run))
+                self.source.scheduler.abandon(run)
                 throw ClusterError(.cancelled, "the run was cancelled")
             }
         }

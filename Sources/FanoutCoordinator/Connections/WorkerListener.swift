@@ -247,7 +247,7 @@ struct WorkerListener: Sendable {
                     let claimed = UntrustedText.forTerminal(accepted.hello.hostName, limit: 256)
                     self.logger.debug("worker \(worker.id) on \(worker.host) calls its host '\(claimed)'")
                 }
-                self.scheduler.post(.joined(worker))
+                self.scheduler.join(worker)
                 try await self.pump(
                     worker: worker,
                     messages: &messages,

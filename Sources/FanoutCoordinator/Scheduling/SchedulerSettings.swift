@@ -43,6 +43,13 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// input that cannot fit in a frame fails as a task instead of breaking connections.
     public var maximumFrameBytes: Int = 16 * 1024 * 1024
 
+    /// Inputs the scheduler asks its input producer for at once: the producer pulls and encodes them off the
+    /// scheduler's loop, and the next chunk is asked for when half of one is left.
+    public var inputChunkSize: Int = 1_024
+    /// Bytes of encoded inputs waiting to be handed out at most before the next chunk is asked for (large inputs,
+    /// such as `exec --transfer` files, then come a few at a time).
+    public var inputBufferByteLimit: Int = 16 << 20
+
     /// Creates settings with the defaults.
     public init() {}
 }

@@ -88,6 +88,9 @@ final class ResultChannel: Sendable {
     /// The most bytes of results held at once so far.
     var peakHeldBytes: Int { self.state.withLockedValue { $0.peakHeldBytes } }
 
+    /// Whether the run's results ended (the consumer is told, or will be once it drains the buffer).
+    var isFinished: Bool { self.state.withLockedValue { $0.finished } }
+
     /// Whether held results reach a limit: the scheduler pulls no new input.
     var isFull: Bool { self.state.withLockedValue { self.isFull($0) } }
 

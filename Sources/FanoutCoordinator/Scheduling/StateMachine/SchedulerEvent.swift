@@ -1,9 +1,12 @@
 import FanoutProtocol
 
-/// Everything that can change the scheduler's mind, delivered one at a time through its event stream.
+/// Everything that can change the scheduler's mind, handed to ``SchedulerStateMachine`` one at a time.
+///
+/// Events are plain values: workers are named by id and runs by ``RunID``; the driver (``Scheduler``) keeps the
+/// connections and result channels they stand for.
 enum SchedulerEvent: Sendable {
     /// A worker passed the handshake and is ready for tasks.
-    case joined(WorkerHandle)
+    case joined(WorkerDescription)
     /// A worker sent finished tasks.
     case completed(workerID: String, results: [TaskCompletion])
     /// A worker said it is about to exit (a task ran past the task timeout): it gets nothing more.
@@ -15,15 +18,19 @@ enum SchedulerEvent: Sendable {
     /// A launcher is about to start a worker; the scheduler waits for it before declaring "no workers".
     case launchStarted(launchID: String)
     /// A caller started iterating a `map`.
-    case submitted(RunRequest)
-    /// The caller drained results below the low-water mark.
-    case consumed
+    case submitted(RunDescription)
+    /// The input producer pulled and encoded inputs that were asked for; `finished` when the sequence ended.
+    case inputsProduced(run: RunID, inputs: [ProducedInput], finished: Bool)
+    /// The caller drained results below half the limits; `held` and `heldBytes` is what the channel still holds.
+    case consumed(run: RunID, held: Int, heldBytes: Int)
     /// Something outside the scheduler decided the run cannot go on (e.g. `ssh.require_all_hosts`).
     case fatal(String)
     /// The cluster is closing: tell every worker to exit.
     case shutdownWorkers
     /// The caller stopped iterating a run early.
-    case abandoned(RunRequest)
+    case abandoned(RunID)
     /// Time passed (posted periodically while `scheduling.task_timeout` is set): look for overdue tasks.
     case tick
+    /// The scheduler stops: every run still going fails.
+    case stopped
 }

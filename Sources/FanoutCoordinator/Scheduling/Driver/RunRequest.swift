@@ -1,6 +1,7 @@
 import FanoutProtocol
 
-/// One `map` call as the scheduler sees it: a job name, a lazy source of encoded inputs, and where results go.
+/// One `map` call as the scheduler's driver sees it: a job name, a lazy source of encoded inputs, and where results
+/// go.
 final class RunRequest: Sendable {
     /// An input pulled from the caller's sequence: its bytes, or why it could not be encoded.
     enum Input: Sendable {
@@ -8,6 +9,7 @@ final class RunRequest: Sendable {
         case unencodable(String)
     }
 
+    let id: RunID
     let job: String
     let results: ResultChannel
     /// Where finished tasks are recorded, and recorded results come from, when the run keeps a journal.
@@ -15,17 +17,19 @@ final class RunRequest: Sendable {
     /// Decides whether a task that returned an output must run again (on another host when there is one); `nil`
     /// when only failures are retried.
     let retryOutput: OutputRetry?
-    /// Pulls the next input. Only the scheduler's task calls it, one call at a time, so it needs no lock.
+    /// Pulls the next input. Only the input producer's task calls it, one call at a time, so it needs no lock.
     /// (Keeping a closure in a lock box is also a trap: every `inout` access re-wraps it in a thunk.)
     private let pull: @Sendable () -> Input?
 
     init(
+        id: RunID = .next(),
         job: String,
         results: ResultChannel,
         journal: RunJournal? = nil,
         retryOutput: OutputRetry? = nil,
         pull: @escaping @Sendable () -> Input?
     ) {
+        self.id = id
         self.job = job
         self.results = results
         self.journal = journal
@@ -33,20 +37,16 @@ final class RunRequest: Sendable {
         self.pull = pull
     }
 
+    /// The run as the state machine knows it.
+    var description: RunDescription { RunDescription(id: self.id, job: self.job, retryOutput: self.retryOutput) }
+
     func nextInput() -> Input? { self.pull() }
 
-    /// Hands finished tasks to the caller, recording them in the journal first.
+    /// Hands finished tasks to the caller, recording them in the journal first (replayed ones are not recorded
+    /// again).
     func deliver(_ results: [RawResult]) {
         guard !results.isEmpty else { return }
         self.journal?.append(results)
         self.results.send(results)
     }
-}
-
-/// A run's rule for retrying tasks by their output (a program's non-zero exit, for `fanout exec --retries`).
-struct OutputRetry: Sendable {
-    /// Times a task may run again because of its output.
-    let maximumRetries: Int
-    /// Whether this encoded output asks for another attempt.
-    let shouldRetry: @Sendable ([UInt8]) -> Bool
 }

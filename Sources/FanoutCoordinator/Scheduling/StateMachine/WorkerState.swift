@@ -1,8 +1,13 @@
-import FanoutProtocol
-
 /// What the scheduler tracks per worker: the tasks it holds and how fast it has been.
 struct WorkerState {
-    let handle: WorkerHandle
+    /// The worker's id.
+    let id: String
+    /// The host it runs on, as the coordinator launched it.
+    let host: String
+    /// Tasks it runs at once.
+    let slots: Int
+    /// Its process id on its host (for the statistics).
+    let processID: Int32
     /// Tasks sent to the worker and not yet answered, by task id.
     var inFlight: [UInt64: PendingTask] = [:]
     /// Ids in ``inFlight`` that are speculative copies of a task another worker also holds.
@@ -23,30 +28,15 @@ struct WorkerState {
     /// to this worker (plus a little batching), as measured on tasks that found its queue empty.
     var roundTripNanoseconds: Double = .infinity
 
-    /// How many tasks this worker should hold at once: one running per slot, `prefetch` queued per slot, and for
-    /// short tasks enough extra to cover `latencyBudgetNanoseconds` of work (up to `adaptiveLimit` tasks), or two
-    /// measured round trips of work when the link is slower than that (up to `roundTripLimit` tasks, the worker's
-    /// share of the cluster-wide bound, see ``SchedulerSettings/clusterInFlightLimit``).
-    func capacity(
-        prefetch: Int,
-        latencyBudgetNanoseconds: Double,
-        adaptiveLimit: Int,
-        roundTripLimit: Int
-    ) -> Int {
-        let base = self.handle.slots * (1 + prefetch)
-        // Until the first result says how long a task takes, assume tasks are long: hoarding unknown work on the
-        // first worker to join would starve the others.
-        guard self.timedTasks > 0 else { return base }
-        let perTask = max(self.averageTaskNanoseconds, 1_000)
-        let slots = Double(self.handle.slots)
-        let latency = min(Double(adaptiveLimit), slots * latencyBudgetNanoseconds / perTask)
-        // A measured round trip also holds the coordinator's own queueing. Each worker taking up to 32,768 tasks
-        // for it sent 64 busy debug-build workers on 2 vCPUs into a spiral of late heartbeats and lost workers
-        // (CI), so what the round trip adds is bounded by the worker's share of the whole cluster's window.
-        let roundTrips = self.roundTripNanoseconds.isFinite ? 2 * self.roundTripNanoseconds : 0
-        let link = min(Double(max(adaptiveLimit, roundTripLimit)), slots * roundTrips / perTask)
-        return max(base, Int(max(latency, link)))
+    init(_ worker: WorkerDescription) {
+        self.id = worker.id
+        self.host = worker.host
+        self.slots = worker.slots
+        self.processID = worker.processID
     }
+
+    /// Whether the worker can take a task now without queueing it behind a running one.
+    var hasIdleSlot: Bool { !self.leaving && self.inFlight.count < self.slots }
 
     /// Forgets the task length learned in earlier runs: another run may be another job, and a window sized for
     /// 1 µs tasks would hand one worker all of a run of 1 ms tasks. The round trip, a property of the link, stays.
@@ -62,6 +52,7 @@ struct WorkerState {
         if sample > 0 { self.roundTripNanoseconds = min(self.roundTripNanoseconds, sample) }
     }
 
+    /// Records one finished task's run time.
     mutating func record(busyNanoseconds: UInt64) {
         self.completed += 1
         self.timedTasks += 1
@@ -70,17 +61,16 @@ struct WorkerState {
         self.averageTaskNanoseconds =
             self.averageTaskNanoseconds == 0 ? sample : self.averageTaskNanoseconds * 0.9 + sample * 0.1
     }
-}
 
-/// A task that left the input sequence and has not finished yet.
-struct PendingTask {
-    var id: UInt64
-    var input: [UInt8]
-    var attempts: Int
-    /// The input's fingerprint for the journal (0 when no journal is kept).
-    var inputDigest: UInt64 = 0
-    /// When the task was last sent to a worker (monotonic nanoseconds), to find stragglers.
-    var sentAt: UInt64 = 0
-    /// Hosts whose worker died while holding this task; a retry goes elsewhere when another host can take it.
-    var diedOn: Set<String> = []
+    /// The statistics line for this worker.
+    var statistics: StatisticsUpdate {
+        .worker(
+            id: self.id,
+            host: self.host,
+            slots: self.slots,
+            processID: self.processID,
+            completed: self.completed,
+            busyNanoseconds: self.busyNanoseconds
+        )
+    }
 }

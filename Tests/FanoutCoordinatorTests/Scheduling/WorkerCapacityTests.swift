@@ -1,5 +1,3 @@
-import FanoutProtocol
-import NIOEmbedded
 import Testing
 
 @testable import FanoutCoordinator
@@ -7,17 +5,7 @@ import Testing
 @Suite("How many tasks a worker holds: prefetch, latency budget, round trip")
 struct WorkerCapacityTests {
     fileprivate static func worker(slots: Int) -> WorkerState {
-        let (_, messages) = AsyncStream.makeStream(of: WireMessage.self)
-        return WorkerState(
-            handle: WorkerHandle(
-                id: "w",
-                host: "h",
-                slots: slots,
-                processID: 1,
-                outbox: messages,
-                channel: EmbeddedChannel()
-            )
-        )
+        WorkerState(WorkerDescription(id: "w", host: "h", slots: slots, processID: 1))
     }
 
     /// Finishes `count` tasks of `busy` ns each, answered `roundTrip` ns after they were sent (plus their run time).
@@ -34,15 +22,10 @@ struct WorkerCapacityTests {
         }
     }
 
-    /// The capacity with the default limits; `roundTripLimit` is the worker's share of the cluster-wide bound
-    /// (65,536 ÷ 32 workers by default here, no more than the usual limit).
-    fileprivate static func capacity(_ worker: WorkerState, roundTripLimit: Int = 2_048) -> Int {
-        worker.capacity(
-            prefetch: 2,
-            latencyBudgetNanoseconds: 5_000_000,
-            adaptiveLimit: 2_048,
-            roundTripLimit: roundTripLimit
-        )
+    /// The capacity with the default limits among `workers` workers: each one's share of the cluster-wide bound
+    /// is 65,536 ÷ `workers` (32 by default here: 2,048, no more than the usual limit).
+    fileprivate static func capacity(_ worker: WorkerState, workers: Int = 32) -> Int {
+        DispatchWindow(settings: SchedulerSettings()).capacity(of: worker, workerCount: workers)
     }
 
     @Test func beforeAnyResultOnlyPrefetch() {
@@ -101,21 +84,21 @@ extension WorkerCapacityTests {
         // 3 workers on a 20 ms link: each may hold 65,536 ÷ 3 for its round trips; 1 µs tasks want 80,000.
         var tiny = Self.worker(slots: 2)
         Self.finish(&tiny, count: 50, busy: 1_000, roundTrip: 20_000_000)
-        #expect(Self.capacity(tiny, roundTripLimit: 65_536 / 3) == 21_845)
+        #expect(Self.capacity(tiny, workers: 3) == 21_845)
         // 10 µs tasks want 2 slots × 40 ms / 10 µs = 8,000, within the share.
         var short = Self.worker(slots: 2)
         Self.finish(&short, count: 50, busy: 10_000, roundTrip: 20_000_000)
-        #expect(Self.capacity(short, roundTripLimit: 65_536 / 3) == 8_000)
+        #expect(Self.capacity(short, workers: 3) == 8_000)
     }
 
     @Test func theShareNeverWidensTheLatencyBudgetAndNeverFallsBelowTheUsualLimit() {
         // On a fast link the share does not matter: 5 ms of 1 µs tasks stays at the usual limit.
         var fast = Self.worker(slots: 2)
         Self.finish(&fast, count: 50, busy: 1_000, roundTrip: 100_000)
-        #expect(Self.capacity(fast, roundTripLimit: 65_536) == 2_048)
+        #expect(Self.capacity(fast, workers: 1) == 2_048)
         // 64 workers share 65,536: 1,024 each, but a worker keeps the usual limit (the load test's regime).
         var crowded = Self.worker(slots: 2)
         Self.finish(&crowded, count: 50, busy: 1_000, roundTrip: 20_000_000)
-        #expect(Self.capacity(crowded, roundTripLimit: 65_536 / 64) == 2_048)
+        #expect(Self.capacity(crowded, workers: 64) == 2_048)
     }
 }
