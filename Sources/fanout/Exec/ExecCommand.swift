@@ -1,4 +1,5 @@
 import ArgumentParser
+import FanoutSessions
 
 /// `fanout exec`: runs an existing program once per input on the cluster's workers, GNU Parallel style.
 struct ExecCommand: AsyncParsableCommand {
@@ -76,11 +77,7 @@ struct ExecCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(
-        name: .long,
-        help: "The cluster configuration file (default: ./cluster.yaml if present, else local cores only)."
-    )
-    var cluster: String?
+    @OptionGroup var cluster: ClusterOption
 
     @Option(
         name: [.short, .customLong("jobs")],
@@ -198,12 +195,11 @@ struct ExecCommand: AsyncParsableCommand {
     var words: [String] = []
 
     /// The accepted `--jobs`.
-    static let jobsRange = 1...4096
+    static let jobsRange = ExecSessionOptions.jobsRange
     /// The accepted `--retries`.
-    static let retriesRange = 0...100
-    /// The accepted `--timeout`, in seconds: a millisecond to 365 days, so that every conversion of it (to
-    /// milliseconds on the coordinator, to deadlines on the workers) stays far from overflowing.
-    static let timeoutRange = 0.001...31_536_000.0
+    static let retriesRange = ExecSessionOptions.retriesRange
+    /// The accepted `--timeout`, in seconds (see ``ExecPlanRequest/timeoutRange``).
+    static let timeoutRange = ExecPlanRequest.timeoutRange
 
     /// `--jobs`, once ``validate()`` accepted it.
     var jobs: Int? { self.jobsText.flatMap { Int($0) } }
@@ -245,10 +241,10 @@ struct ExecCommand: AsyncParsableCommand {
         for name in self.env where name.isEmpty || name.contains("=") {
             throw ValidationError("--env takes a variable name, got '\(name)'")
         }
-        _ = try ExecCommandLine.parse(self.words)
-    }
-
-    func run() async throws {
-        try await ExecDriver(options: self).run()
+        do {
+            _ = try ExecCommandLine.parse(self.words)
+        } catch {
+            throw ValidationError(error.message)
+        }
     }
 }

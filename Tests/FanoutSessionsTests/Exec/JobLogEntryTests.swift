@@ -1,4 +1,4 @@
-import FanoutCoordinator
+import FanoutSessions
 import Testing
 
 @Suite("JobLogEntry: --joblog lines with worker-sent hosts and times")

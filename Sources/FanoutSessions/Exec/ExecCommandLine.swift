@@ -1,5 +1,3 @@
-import ArgumentParser
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,24 +8,41 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The words after `fanout exec`'s options, split into the command and its input sources.
-struct ExecCommandLine: Equatable {
+/// The words of a GNU Parallel style command line, split into the command and its input sources:
+/// `COMMAND [ARGS…] [::: INPUTS… | :::: FILE]…`.
+///
+/// It lives in the library, not in the command line, because it is the exec syntax itself rather than option
+/// parsing: a program that takes GNU Parallel style words gets the same splitting and the same source reading as
+/// `fanout exec`.
+public struct ExecCommandLine: Sendable, Equatable {
     /// Where one input source's values come from.
-    enum Source: Equatable {
+    public enum Source: Sendable, Equatable {
         /// `::: a b c`
         case words([String])
         /// `:::: FILE` (`-` for standard input)
         case file(String)
     }
 
-    var command: [String]
-    var sources: [Source]
+    /// The program and its arguments, replacement strings not yet filled in.
+    public var command: [String]
+    /// The input sources in order; none means one input per line of standard input.
+    public var sources: [Source]
+
+    /// Creates a command line from its parts.
+    /// - Parameters:
+    ///   - command: The program and its arguments.
+    ///   - sources: The input sources (none: standard input).
+    public init(command: [String], sources: [Source]) {
+        self.command = command
+        self.sources = sources
+    }
 
     /// Splits the words.
     /// - Parameter words: Everything after the options, with or without a leading `--`.
     /// - Returns: The command and its sources (none: read standard input).
-    /// - Throws: `ValidationError` when there is no command or a `::::` lacks its file.
-    static func parse(_ words: [String]) throws -> ExecCommandLine {
+    /// - Throws: ``ExecSessionError`` with code ``ExecSessionError/Code/usage`` when there is no command or a
+    ///   `::::` lacks its file.
+    public static func parse(_ words: [String]) throws(ExecSessionError) -> ExecCommandLine {
         var rest = words[...]
         if rest.first == "--" { rest = rest.dropFirst() }
         var command: [String] = []
@@ -36,7 +51,7 @@ struct ExecCommandLine: Equatable {
             rest = rest.dropFirst()
         }
         guard !command.isEmpty else {
-            throw ValidationError("no command given: fanout exec [options] -- COMMAND [ARGS…] ::: INPUTS…")
+            throw ExecSessionError(.usage, "no command given: fanout exec [options] -- COMMAND [ARGS…] ::: INPUTS…")
         }
         var sources: [Source] = []
         while let marker = rest.first {
@@ -49,7 +64,9 @@ struct ExecCommandLine: Equatable {
             if marker == ":::" {
                 sources.append(.words(values))
             } else {
-                guard !values.isEmpty else { throw ValidationError(":::: needs a file name (or - for standard input)") }
+                guard !values.isEmpty else {
+                    throw ExecSessionError(.usage, ":::: needs a file name (or - for standard input)")
+                }
                 sources += values.map { .file($0) }
             }
         }
@@ -59,30 +76,35 @@ struct ExecCommandLine: Equatable {
     /// Reads every source's values: words as given (UTF-8), files and standard input split at newlines, bytes as
     /// they are.
     /// - Returns: One list of values per source.
-    /// - Throws: `ValidationError` naming a file that cannot be read.
-    func values() throws -> [[[UInt8]]] {
+    /// - Throws: ``ExecSessionError`` with code ``ExecSessionError/Code/unreadableInput`` naming a file that cannot
+    ///   be read.
+    public func values() throws(ExecSessionError) -> [[[UInt8]]] {
         let sources = self.sources.isEmpty ? [Source.file("-")] : self.sources
-        return try sources.map { source in
+        var values: [[[UInt8]]] = []
+        for source in sources {
             switch source {
             case .words(let words):
-                return words.map { Array($0.utf8) }
+                values.append(words.map { Array($0.utf8) })
             case .file(let path):
                 let bytes: [UInt8]
                 if path == "-" {
                     bytes = Self.readStandardInput()
                 } else {
                     guard let data = FileManager.default.contents(atPath: path) else {
-                        throw ValidationError("cannot read input file \(path)")
+                        throw ExecSessionError(.unreadableInput, "cannot read input file \(path)")
                     }
                     bytes = [UInt8](data)
                 }
-                return Self.lines(bytes)
+                values.append(Self.lines(bytes))
             }
         }
+        return values
     }
 
     /// Splits at `\n`; a final newline ends the last line instead of starting an empty one.
-    static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
+    /// - Parameter bytes: A file's contents.
+    /// - Returns: Its lines, without their newlines.
+    public static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
         guard !bytes.isEmpty else { return [] }
         var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
         if bytes.last == UInt8(ascii: "\n") { lines.removeLast() }

@@ -1,5 +1,3 @@
-import FanoutCoordinator
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,12 +6,6 @@ import Glibc
 /// `write` per line, so a coordinator killed with -9 leaves every finished job in the file). Only the task that
 /// reads the results writes to it, one line at a time.
 final class JobLog: @unchecked Sendable {
-    /// One line of the log.
-    typealias Entry = JobLogEntry
-
-    /// The header line, GNU Parallel's.
-    static let header = JobLogEntry.header
-
     let path: String
     private let descriptor: Int32
 
@@ -23,10 +15,10 @@ final class JobLog: @unchecked Sendable {
     /// - Parameters:
     ///   - path: The file.
     ///   - append: Keep what it holds (for `--resume`).
-    /// - Throws: `JobLogError` when it cannot be opened.
-    init(path: String, append: Bool) throws {
-        func failure(_ what: String) -> JobLogError {
-            JobLogError(message: "cannot open the job log \(path): \(what)")
+    /// - Throws: ``ExecSessionError`` with code ``ExecSessionError/Code/jobLog`` when it cannot be opened.
+    init(path: String, append: Bool) throws(ExecSessionError) {
+        func failure(_ what: String) -> ExecSessionError {
+            ExecSessionError(.jobLog, "cannot open the job log \(path): \(what)")
         }
         var descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0o600)
         if descriptor >= 0 {
@@ -50,7 +42,7 @@ final class JobLog: @unchecked Sendable {
         self.path = path
         self.descriptor = descriptor
         if !append || info.st_size == 0 {
-            self.write(Self.header)
+            self.write(JobLogEntry.header)
         } else {
             // A line torn by a crash must not glue itself to the next one.
             var last: UInt8 = 0
@@ -65,7 +57,7 @@ final class JobLog: @unchecked Sendable {
     deinit { close(self.descriptor) }
 
     /// Appends one job's line (escaped and bounded by ``JobLogEntry/line``: the host comes from a worker).
-    func record(_ entry: Entry) {
+    func record(_ entry: JobLogEntry) {
         self.write(entry.line)
     }
 
@@ -82,9 +74,6 @@ final class JobLog: @unchecked Sendable {
         }
     }
 
-    /// Seconds with three decimals, as GNU Parallel writes them (clamped: times come from workers).
-    static func format(_ seconds: Double) -> String { JobLogEntry.format(seconds) }
-
     /// The largest log read back; a larger file is not a log of ours.
     static let maximumReadBytes = 1 << 30
 
@@ -92,7 +81,7 @@ final class JobLog: @unchecked Sendable {
     /// lines are skipped (``JobLogEntry/entries(in:)``), so a line that is not one of ours cannot mark a job done.
     /// - Parameter path: The file; a missing file, or one that is not a regular file, reads as empty.
     /// - Returns: Entries by sequence number.
-    static func read(path: String) -> [Int: Entry] {
+    static func read(path: String) -> [Int: JobLogEntry] {
         guard let data = Self.readRegularFile(path) else { return [:] }
         return JobLogEntry.entries(in: data)
     }
@@ -117,8 +106,4 @@ final class JobLog: @unchecked Sendable {
         }
         return Array(bytes[0..<filled])
     }
-}
-/// The job log cannot be used.
-struct JobLogError: Error {
-    var message: String
 }
