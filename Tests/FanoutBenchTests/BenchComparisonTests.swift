@@ -16,7 +16,7 @@ struct BenchComparisonTests {
         parameters: String = "--limit 8000000 --tasks 64",
         configSHA256: String? = nil
     ) -> BenchReport {
-        var report = BenchReport(
+        ReportFixtures.sequentialAndLocal(
             provenance: Provenance(
                 date: "2026-12-04T20:00:00Z",
                 commandLine: ["fanout", "bench"],
@@ -27,28 +27,10 @@ struct BenchComparisonTests {
                 optimized: true
             ),
             workload: WorkloadDescription(job: job, tasks: 64, parameters: parameters),
-            warmups: 1,
-            repeats: local.count
+            repeats: local.count,
+            sequential: Self.samples(around: 8),
+            local: local
         )
-        let sequential = Self.samples(around: 8)
-        report.modes = [
-            ModeResult(
-                mode: "sequential",
-                coresUsed: 1,
-                workers: 1,
-                wall: TimingSummary(samples: sequential)!,
-                sequentialSeconds: 8
-            ),
-            ModeResult(
-                mode: "local",
-                coresUsed: 2,
-                workers: 2,
-                wall: TimingSummary(samples: local)!,
-                sequentialSeconds: 8,
-                sequentialSamples: sequential
-            ),
-        ]
-        return report
     }
 
     static let baseline = Self.report(local: Self.samples(around: 4.4))

@@ -7,7 +7,7 @@ struct BenchWarningTests {
     /// A report of `runs` runs per mode, the sequential mode steady at 8 s and `local` with the samples given.
     static func report(runs: Int = 8, local: [Double]? = nil) -> BenchReport {
         let sequential = (0..<runs).map { 8 + 0.01 * Double($0 % 3) }
-        var report = BenchReport(
+        return ReportFixtures.sequentialAndLocal(
             provenance: Provenance(
                 date: "2026-12-04T20:00:00Z",
                 commandLine: ["fanout"],
@@ -16,28 +16,10 @@ struct BenchWarningTests {
                 optimized: true
             ),
             workload: WorkloadDescription(job: "primes", tasks: 8, parameters: "--tasks 8"),
-            warmups: 1,
-            repeats: runs
+            repeats: runs,
+            sequential: sequential,
+            local: local ?? sequential.map { $0 / 2 }
         )
-        let localSamples = local ?? sequential.map { $0 / 2 }
-        report.modes = [
-            ModeResult(
-                mode: "sequential",
-                coresUsed: 1,
-                workers: 1,
-                wall: TimingSummary(samples: sequential)!,
-                sequentialSeconds: 8
-            ),
-            ModeResult(
-                mode: "local",
-                coresUsed: 2,
-                workers: 2,
-                wall: TimingSummary(samples: localSamples)!,
-                sequentialSeconds: 8,
-                sequentialSamples: sequential
-            ),
-        ]
-        return report
     }
 
     /// /proc/stat's first lines at two moments 10 s apart on 2 CPUs (2,000 ticks): 100 ticks stolen, 5 %.

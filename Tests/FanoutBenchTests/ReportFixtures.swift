@@ -4,6 +4,36 @@ import FanoutBench
 enum ReportFixtures {
     static func summary(_ samples: [Double]) -> TimingSummary { TimingSummary(samples: samples)! }
 
+    /// A report of two modes: `sequential` (its median taken as 8 s) and `local` on 2 cores, with the samples
+    /// given; one warm-up.
+    /// - Parameters:
+    ///   - provenance: The provenance.
+    ///   - workload: The workload.
+    ///   - repeats: The measured runs the report claims.
+    ///   - sequential: The sequential mode's samples.
+    ///   - local: The local mode's samples.
+    static func sequentialAndLocal(
+        provenance: Provenance,
+        workload: WorkloadDescription,
+        repeats: Int,
+        sequential: [Double],
+        local: [Double]
+    ) -> BenchReport {
+        var report = BenchReport(provenance: provenance, workload: workload, warmups: 1, repeats: repeats)
+        report.modes = [
+            ModeResult(mode: "sequential", coresUsed: 1, workers: 1, wall: summary(sequential), sequentialSeconds: 8),
+            ModeResult(
+                mode: "local",
+                coresUsed: 2,
+                workers: 2,
+                wall: summary(local),
+                sequentialSeconds: 8,
+                sequentialSamples: sequential
+            ),
+        ]
+        return report
+    }
+
     static var report: BenchReport {
         let sequential = 8.0
         let sequentialSamples: [Double] = [8, 8.2, 7.9]
