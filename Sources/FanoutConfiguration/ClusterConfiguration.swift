@@ -25,6 +25,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
     public var scheduling: SchedulingSettings
     /// yaml `limits:`: frame size and handshake limits.
     public var limits: LimitSettings
+    /// yaml `slurm:`: workers started by `srun` on the nodes of a Slurm allocation. Default `nil`: no Slurm.
+    /// Excludes `hosts:`.
+    public var slurm: SlurmSettings?
 
     /// The largest configuration file accepted, in bytes (1 MiB); a real cluster file is a few kilobytes.
     public static let maximumFileBytes = 1_048_576
@@ -50,7 +53,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
             scheduling: SchedulingSettings(),
             limits: LimitSettings(),
             transport: .tls,
-            environment: [:]
+            environment: [:],
+            slurm: nil
         )
     }
 
@@ -64,6 +68,7 @@ public struct ClusterConfiguration: Sendable, Equatable {
     ///   - limits: Wire limits.
     ///   - transport: TLS (the default) or plain TCP between coordinator and workers.
     ///   - environment: Variables for command jobs on every worker.
+    ///   - slurm: Workers started by Slurm, or `nil`.
     public init(
         coordinator: CoordinatorSettings = CoordinatorSettings(),
         local: LocalSettings = LocalSettings(),
@@ -72,7 +77,8 @@ public struct ClusterConfiguration: Sendable, Equatable {
         scheduling: SchedulingSettings = SchedulingSettings(),
         limits: LimitSettings = LimitSettings(),
         transport: Transport = .tls,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:],
+        slurm: SlurmSettings? = nil
     ) {
         self.coordinator = coordinator
         self.local = local
@@ -82,5 +88,6 @@ public struct ClusterConfiguration: Sendable, Equatable {
         self.limits = limits
         self.transport = transport
         self.environment = environment
+        self.slurm = slurm
     }
 }

@@ -9,9 +9,10 @@ struct ConfigurationDecoder {
     let path: String
 
     static let sectionKeys = ["coordinator", "local", "ssh", "hosts", "scheduling", "limits"]
-    /// Every key allowed at the top level: the sections, `transport`, a single value, and `env`, the variables
-    /// for command jobs (a mapping of the user's names, so not a section with a schema of its own).
-    static let topLevelKeys = ["transport", "env"] + sectionKeys
+    /// Every key allowed at the top level: the sections, `transport`, a single value, `env`, the variables
+    /// for command jobs (a mapping of the user's names, so not a section with a schema of its own), and `slurm`,
+    /// which the messages about an empty or shapeless file leave out (most files have no Slurm).
+    static let topLevelKeys = ["transport", "env"] + sectionKeys + ["slurm"]
     static let coordinatorKeys = ["listen", "advertise"]
     static let localKeys = ["workers", "slots"]
     static let sshKeys = [
@@ -79,10 +80,21 @@ struct ConfigurationDecoder {
         if let node = top["limits"], !isNull(node) {
             configuration.limits = try decodeLimits(node, field: top.field("limits"))
         }
+        if let node = top["slurm"], !isNull(node) {
+            configuration.slurm = try decodeSlurm(node, field: top.field("slurm"))
+            if !configuration.hosts.isEmpty {
+                throw error(
+                    .invalidValue,
+                    at: top.keyNode("hosts") ?? node,
+                    field: "hosts",
+                    "cannot be used with 'slurm:': the nodes come from the Slurm allocation; remove one of them"
+                )
+            }
+        }
         if configuration.transport == .sshTunnel, let node = top["coordinator"] {
             try checkTunnelCoordinator(node, settings: configuration.coordinator, field: top.field("coordinator"))
         }
-        if configuration.local.workers == .count(0), configuration.hosts.isEmpty {
+        if configuration.local.workers == .count(0), configuration.hosts.isEmpty, configuration.slurm == nil {
             let localNode = top["local"]
             throw error(
                 .invalidValue,
@@ -101,7 +113,7 @@ struct ConfigurationDecoder {
         }
         let sections: [(String, [String])] = [
             ("coordinator", coordinatorKeys), ("local", localKeys), ("ssh", sshKeys),
-            ("scheduling", schedulingKeys), ("limits", limitKeys),
+            ("scheduling", schedulingKeys), ("limits", limitKeys), ("slurm", slurmKeys),
         ]
         guard let section = sections.first(where: { $0.1.contains(key) })?.0 else {
             return nil
