@@ -60,15 +60,15 @@ public struct ClusterOptions: Sendable {
     }
 
     /// SHA-256 of every worker program this configuration runs jobs with: the local worker executable when local
-    /// workers are asked for, the remote worker binary when hosts are listed. Sorted. A journal records them, so a
-    /// run is never resumed with results computed by other code.
+    /// workers are asked for or `slurm:` runs it on the nodes, the remote worker binary when hosts are listed. Sorted.
+    /// A journal records them, so a run is never resumed with results computed by other code.
     /// - Throws: ``ClusterError`` with code `workerExecutable` when a program is missing or unreadable.
     public func workerDigests() throws -> [String] {
         var digests: Set<String> = []
         if !RemoteHost.all(in: self.configuration).isEmpty {
             digests.insert(try WorkerBinary.locate(configured: self.configuration.ssh.workerBinary).digest)
         }
-        if self.resolvedLocalWorkers > 0 {
+        if self.resolvedLocalWorkers > 0 || self.configuration.slurm != nil {
             digests.insert(try Cluster.digest(of: self.workerExecutable))
         }
         return digests.sorted()
