@@ -55,37 +55,30 @@ public struct SweepPlot: Sendable {
         // Grid and ticks.
         svg += "<g class=\"axes\" stroke=\"#999\" stroke-width=\"1\">\n"
         let yStep = Self.niceStep(yMax / 6)
-        var tick = 0.0
-        while tick <= yMax + 1e-9 {
+        let yTicks = Self.ticks(upTo: yMax, step: yStep)
+        let xTicks = Array(stride(from: 1, through: maxCores, by: max(1, Int((Double(maxCores) / 10).rounded(.up)))))
+        for tick in yTicks {
             svg +=
                 "<line x1=\"\(number(Self.left))\" y1=\"\(number(y(tick)))\" x2=\"\(number(Self.left + plotWidth))\" "
             svg += "y2=\"\(number(y(tick)))\" stroke=\"#e5e5e5\"/>\n"
-            tick += yStep
         }
-        let xStep = max(1, Int((Double(maxCores) / 10).rounded(.up)))
-        var cores = 1
-        while cores <= maxCores {
+        for cores in xTicks {
             svg +=
                 "<line x1=\"\(number(x(Double(cores))))\" y1=\"\(number(Self.top))\" x2=\"\(number(x(Double(cores))))\" "
             svg += "y2=\"\(number(Self.top + plotHeight))\" stroke=\"#f0f0f0\"/>\n"
-            cores += xStep
         }
         svg += "<line x1=\"\(number(Self.left))\" y1=\"\(number(Self.top + plotHeight))\" "
         svg += "x2=\"\(number(Self.left + plotWidth))\" y2=\"\(number(Self.top + plotHeight))\" stroke=\"#333\"/>\n"
         svg += "<line x1=\"\(number(Self.left))\" y1=\"\(number(Self.top))\" x2=\"\(number(Self.left))\" "
         svg += "y2=\"\(number(Self.top + plotHeight))\" stroke=\"#333\"/>\n</g>\n"
         svg += "<g class=\"tick-labels\" fill=\"#333\">\n"
-        tick = 0
-        while tick <= yMax + 1e-9 {
+        for tick in yTicks {
             svg += "<text x=\"\(number(Self.left - 8))\" y=\"\(number(y(tick) + 4))\" text-anchor=\"end\">"
             svg += "\(NumberFormatting.fixed(tick, yStep < 1 ? 1 : 0))</text>\n"
-            tick += yStep
         }
-        cores = 1
-        while cores <= maxCores {
+        for cores in xTicks {
             svg += "<text x=\"\(number(x(Double(cores))))\" y=\"\(number(Self.top + plotHeight + 20))\" "
             svg += "text-anchor=\"middle\">\(cores)</text>\n"
-            cores += xStep
         }
         svg += "<text x=\"\(number(Self.left + plotWidth / 2))\" y=\"\(number(Self.height - 15))\" "
         svg += "text-anchor=\"middle\">cores used (task slots)</text>\n"
@@ -144,6 +137,22 @@ public struct SweepPlot: Sendable {
             }
         }
         return escaped
+    }
+
+    /// The values `0, step, 2·step …` up to `maximum` (and a hair above, so rounding cannot drop the last), added up
+    /// one step at a time: the grid lines and their labels stand at the same values.
+    /// - Parameters:
+    ///   - maximum: The axis's top.
+    ///   - step: The distance between ticks, above 0.
+    /// - Returns: The tick values, ascending.
+    static func ticks(upTo maximum: Double, step: Double) -> [Double] {
+        var ticks: [Double] = []
+        var tick = 0.0
+        while tick <= maximum + 1e-9 {
+            ticks.append(tick)
+            tick += step
+        }
+        return ticks
     }
 
     /// The smallest of 1, 2, 5 × 10^k not below `value`.
