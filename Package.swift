@@ -163,6 +163,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -190,6 +191,13 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
+        // Test support: a worker with a job whose exit hook leaves a mark, to see the runtime call it on every exit.
+        .executableTarget(
+            name: "fanout-exit-hook-worker",
+            dependencies: ["FanoutWorker", "FanoutJobs", "FanoutProtocol"],
+            path: "Tests/ExitHookWorker",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "FanoutTestSupport",
             dependencies: [
@@ -210,7 +218,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FanoutCompactCoderTests",
-            dependencies: ["FanoutCompactCoder"],
+            // FanoutJobs: its SplitMix64, the one seedable generator.
+            dependencies: ["FanoutCompactCoder", "FanoutJobs"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -230,7 +239,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FanoutConfigurationTests",
-            dependencies: ["FanoutConfiguration"],
+            // FanoutJobs: its SplitMix64, the one seedable generator.
+            dependencies: ["FanoutConfiguration", "FanoutJobs"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -241,7 +251,9 @@ let package = Package(
         .testTarget(
             name: "FanoutCoordinatorTests",
             dependencies: [
-                "FanoutCoordinator", "FanoutProtocol", .product(name: "NIOEmbedded", package: "swift-nio"),
+                "FanoutCoordinator", "FanoutProtocol", "FanoutConfiguration",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -256,7 +268,7 @@ let package = Package(
         // The command line's own pieces (output streams); integration tests run the built executable instead.
         .testTarget(
             name: "fanoutTests",
-            dependencies: ["fanout", "FanoutSessions", "FanoutCoordinator"],
+            dependencies: ["fanout"],
             swiftSettings: strictSettings
         ),
         .testTarget(

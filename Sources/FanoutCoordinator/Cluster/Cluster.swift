@@ -5,6 +5,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 
 /// A running set of workers and the scheduler that feeds them. Obtain one with ``withCluster(_:_:)``.
 ///
@@ -84,10 +85,6 @@ public final class Cluster: Sendable {
             sshLauncher.tunnel = configuration.transport == .sshTunnel
             launchers.append(sshLauncher)
         }
-        if let slurm = try Self.slurmLauncher(options, listenHost: listenHost) {
-            expectedDigests.insert(slurm.digest)
-            launchers.append(slurm.launcher)
-        }
         if localCount > 0 {
             let hint = try Self.digestHint(of: options.workerExecutable)
             expectedDigests.insert(hint.digest)
@@ -121,7 +118,6 @@ public final class Cluster: Sendable {
         let advertised = configuration.coordinator.advertise.map { Self.split($0, defaultPort: listener.port) }
         let dialHost = advertised?.0 ?? (listenHost == "0.0.0.0" || listenHost == "::" ? "127.0.0.1" : listenHost)
         let dialPort = advertised?.1 ?? listener.port
-        let closing = NIOLockedValueBox(false)
         var context = LaunchContext(
             coordinatorHost: dialHost,
             coordinatorPort: dialPort,
@@ -132,7 +128,6 @@ public final class Cluster: Sendable {
             announce: { scheduler.post(.launchStarted(launchID: $0)) },
             fail: { scheduler.post(.fatal($0)) }
         )
-        context.isClosing = { closing.withLockedValue { $0 } }
         context.admissions = listener.admissions
         let cluster = Cluster(
             scheduler: scheduler,
@@ -152,55 +147,41 @@ public final class Cluster: Sendable {
             logger.warning("no workers configured (local.workers is 0 and no hosts are listed)")
         }
 
-        let (launchersFinished, launchersFinishedSink) = AsyncStream.makeStream(of: Void.self)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await scheduler.run() }
-            group.addTask { try await listener.run() }
-            group.addTask {
-                await withDiscardingTaskGroup { launcherGroup in
-                    for launcher in launchersToRun {
-                        launcherGroup.addTask { await launcher.run(context: finalContext) }
-                    }
-                }
-                launchersFinishedSink.finish()
+        // Services stop in reverse order: the body first (its runs end with what they have), then the launchers
+        // (every worker gets `shutdown`, then what still runs is torn down), the listener, the scheduler. A graceful
+        // shutdown of an enclosing service group (e.g. on Ctrl-C, see ``SignalShutdown``) reaches this one too.
+        // The group holds the body only while it runs, inside this call.
+        return try await withoutActuallyEscaping(body) { body in
+            let bodyService = OperationService(name: "body", cancelsOnGracefulShutdown: true) {
+                try await body(cluster)
             }
-            defer {
-                scheduler.stop()
-                group.cancelAll()
-            }
-            let outcome: Swift.Result<Result, any Error>
+            let serviceGroup = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [
+                        .init(service: SchedulerService(scheduler: scheduler)),
+                        .init(service: ListenerService(listener: listener)),
+                        .init(
+                            service: WorkerLaunchService(
+                                launchers: launchersToRun,
+                                context: finalContext,
+                                scheduler: scheduler
+                            ),
+                            successTerminationBehavior: .ignore
+                        ),
+                        .init(service: bodyService, successTerminationBehavior: .gracefullyShutdownGroup),
+                    ],
+                    logger: logger
+                )
+            )
+            let groupError: (any Error)?
             do {
-                outcome = .success(try await body(cluster))
+                try await serviceGroup.run()
+                groupError = nil
             } catch {
-                outcome = .failure(error)
+                groupError = error
             }
-            // Orderly exit: every worker gets `shutdown` and a moment to exit by itself; whatever is still running
-            // after that is torn down by its launcher when the group is cancelled.
-            closing.withLockedValue { $0 = true }
-            scheduler.post(.shutdownWorkers)
-            await Self.waitForEnd(of: launchersFinished, scheduler: scheduler)
-            return try outcome.get()
-        }
-    }
-
-    /// How long workers get to exit by themselves after `shutdown`.
-    static let shutdownGrace: Duration = .seconds(3)
-    /// Once no worker is connected any more, how long their processes get to finish exiting before launchers are
-    /// cancelled. A launcher still waiting on a host that went silent (its worker declared dead) does not hold the
-    /// exit for the whole grace period.
-    static let exitAfterDisconnect: Duration = .milliseconds(500)
-
-    private static func waitForEnd(of stream: AsyncStream<Void>, scheduler: Scheduler) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { for await _ in stream {} }
-            group.addTask { try? await Task.sleep(for: shutdownGrace) }
-            group.addTask {
-                // Answered after the shutdown event posted before it, once the last worker is gone.
-                guard await scheduler.wait(until: .noWorkersConnected) else { return }
-                try? await Task.sleep(for: exitAfterDisconnect)
-            }
-            await group.next()
-            group.cancelAll()
+            if let result = bodyService.result { return try result.get() }
+            throw groupError ?? CancellationError()
         }
     }
 

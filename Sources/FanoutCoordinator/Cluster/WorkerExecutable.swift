@@ -1,3 +1,5 @@
+import FanoutProtocol
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
