@@ -31,7 +31,7 @@ struct SlotThreads {
             self.pool.submit { _ in
                 ExecSlot.assign(slot + 1)
                 while let item = queue.take() {
-                    let start = Self.monotonicNanoseconds()
+                    let start = MonotonicClock.nanoseconds()
                     running.started(slot: slot, taskID: item.taskID, at: start)
                     let outcome: TaskOutcome
                     do {
@@ -46,20 +46,13 @@ struct SlotThreads {
                     } catch {
                         outcome = .failure("\(error)")
                     }
-                    let elapsed = Self.monotonicNanoseconds() &- start
+                    let elapsed = MonotonicClock.nanoseconds() &- start
                     running.ended(slot: slot)
                     outbox.append(TaskCompletion(taskID: item.taskID, outcome: outcome, busyNanoseconds: elapsed))
                     queue.finished()
                 }
             }
         }
-    }
-
-    /// A cheap monotonic clock reading: `Duration` arithmetic costs more than a no-op task.
-    static func monotonicNanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
     }
 
     /// Stops the threads once the queue is closed and running tasks end.

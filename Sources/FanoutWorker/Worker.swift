@@ -115,7 +115,7 @@ public struct Worker: Sendable {
                     if taskTimeoutNanoseconds > 0,
                         let taskID = running.overdue(
                             limitNanoseconds: taskTimeoutNanoseconds,
-                            now: SlotThreads.monotonicNanoseconds()
+                            now: MonotonicClock.nanoseconds()
                         )
                     {
                         let seconds = Double(welcome.taskTimeoutMilliseconds) / 1000

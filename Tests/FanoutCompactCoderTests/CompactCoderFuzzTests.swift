@@ -1,4 +1,5 @@
 import FanoutCompactCoder
+import FanoutJobs
 import Testing
 
 #if canImport(Glibc)
@@ -117,7 +118,7 @@ struct CompactCoderFuzzTests {
     }
 
     @Test func randomAndMutatedInputsDecodeOrThrowDecodingErrors() throws {
-        var random = SplitMix64(state: 0x5EED_F00D)
+        var random = SplitMix64(seed: 0x5EED_F00D)
         let seeds = try self.seeds()
         var mutatedInputs = 0
         var mutatedDecoded = 0
@@ -296,16 +297,4 @@ struct CompactCoderFuzzTests {
         }
     }
 
-    /// A small, seedable generator (SplitMix64), so a failing fuzz input can be reproduced.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = self.state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
 }

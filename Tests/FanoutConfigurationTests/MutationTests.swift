@@ -1,18 +1,6 @@
 import FanoutConfiguration
+import FanoutJobs
 import Testing
-
-/// A small deterministic generator, so a failing mutation can be reproduced from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
 
 @Suite("Mutated cluster.yaml files")
 struct MutationTests {
@@ -57,7 +45,7 @@ struct MutationTests {
     }
 
     @Test func mutatedFilesParseOrFailCleanly() throws {
-        var generator = SplitMix64(state: 0xFA0_0C0F)
+        var generator = SplitMix64(seed: 0xFA0_0C0F)
         let base = ClusterConfigurationTests.fullExample
         var parsed = 0
         var failed = 0

@@ -74,25 +74,11 @@ public struct ClusterOptions: Sendable {
         return digests.sorted()
     }
 
-    /// Seconds as nanoseconds, saturating (a configured duration never traps the coordinator).
-    static func nanoseconds(_ seconds: Double) -> UInt64 {
-        guard seconds.isFinite, seconds > 0 else { return seconds == .infinity ? UInt64.max : 0 }
-        let value = seconds * 1e9
-        return value >= 18_446_744_073_709_549_568 ? UInt64.max : UInt64(value)
-    }
-
     var schedulerSettings: SchedulerSettings {
-        var settings = SchedulerSettings()
-        settings.prefetch = self.configuration.scheduling.prefetch
-        settings.maxRetries = self.configuration.scheduling.maxRetries
-        settings.batchSize = self.configuration.scheduling.batchSize
-        settings.retryJobErrors = self.configuration.scheduling.retryJobErrors
-        settings.speculation = self.configuration.scheduling.speculation
-        settings.clusterInFlightLimit = self.configuration.scheduling.maxInFlight
-        settings.maximumFrameBytes = self.configuration.limits.maxFrameBytes
-        settings.taskTimeoutNanoseconds = self.configuration.scheduling.taskTimeout.map(Self.nanoseconds)
-        settings.taskTimeoutGraceNanoseconds = Self.nanoseconds(self.configuration.scheduling.heartbeatTimeout)
-        if let resultBufferBytes { settings.resultBufferByteLimit = max(1, resultBufferBytes) }
-        return settings
+        SchedulerSettings(
+            scheduling: self.configuration.scheduling,
+            limits: self.configuration.limits,
+            resultBufferBytes: self.resultBufferBytes
+        )
     }
 }

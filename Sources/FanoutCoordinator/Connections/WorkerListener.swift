@@ -179,12 +179,12 @@ struct WorkerListener: Sendable {
         }
         defer { handshakeOver() }
         let deadline = connection.channel.eventLoop.scheduleTask(
-            in: .nanoseconds(settings.handshakeTimeout.nanoseconds)
+            in: .nanoseconds(settings.handshakeTimeout.saturatingNanoseconds)
         ) {
             Self.closeAbruptly(connection.channel)
         }
         let helloDeadline = connection.channel.eventLoop.scheduleTask(
-            in: .nanoseconds(min(settings.helloTimeout, settings.handshakeTimeout).nanoseconds)
+            in: .nanoseconds(min(settings.helloTimeout, settings.handshakeTimeout).saturatingNanoseconds)
         ) {
             Self.closeAbruptly(connection.channel)
         }
@@ -208,10 +208,10 @@ struct WorkerListener: Sendable {
                         admission = (decision.hostLabel, decision.slots)
                         return Welcome(
                             workerID: decision.workerID,
-                            heartbeatIntervalMilliseconds: UInt32(clamping: settings.heartbeatInterval.milliseconds),
-                            heartbeatTimeoutMilliseconds: UInt32(clamping: settings.heartbeatTimeout.milliseconds),
+                            heartbeatIntervalMilliseconds: UInt32(clamping: settings.heartbeatInterval.saturatingMilliseconds),
+                            heartbeatTimeoutMilliseconds: UInt32(clamping: settings.heartbeatTimeout.saturatingMilliseconds),
                             taskTimeoutMilliseconds: settings.taskTimeout.map {
-                                UInt32(clamping: max(1, $0.milliseconds))
+                                UInt32(clamping: max(1, $0.saturatingMilliseconds))
                             } ?? 0
                         )
                     },
@@ -360,9 +360,9 @@ struct WorkerListener: Sendable {
             // every 50 ms, far more often than heartbeats are sent, so that a silent worker is declared dead within
             // heartbeat_timeout of its last message, not up to a whole interval later.
             let channel = worker.channel
-            let tick = TimeAmount.nanoseconds(min(settings.heartbeatInterval, .milliseconds(50)).nanoseconds)
-            let limit = TimeAmount.nanoseconds(settings.heartbeatTimeout.nanoseconds)
-            let interval = TimeAmount.nanoseconds(settings.heartbeatInterval.nanoseconds)
+            let tick = TimeAmount.nanoseconds(min(settings.heartbeatInterval, .milliseconds(50)).saturatingNanoseconds)
+            let limit = TimeAmount.nanoseconds(settings.heartbeatTimeout.saturatingNanoseconds)
+            let interval = TimeAmount.nanoseconds(settings.heartbeatInterval.saturatingNanoseconds)
             let lastSent = NIOLockedValueBox(NIODeadline.now())
             let scheduler = self.scheduler
             let workerID = worker.id
@@ -430,17 +430,4 @@ struct WorkerListener: Sendable {
             throw error
         }
     }
-}
-
-extension Duration {
-    /// Whole nanoseconds, saturating at `Int64.max` (about 292 years) rather than trapping.
-    var nanoseconds: Int64 {
-        let parts = self.components
-        let (seconds, overflow) = parts.seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return parts.seconds < 0 ? .min : .max }
-        let (total, overflowAgain) = seconds.addingReportingOverflow(parts.attoseconds / 1_000_000_000)
-        return overflowAgain ? .max : total
-    }
-
-    var milliseconds: Int64 { self.nanoseconds / 1_000_000 }
 }

@@ -1,3 +1,5 @@
+import FanoutProtocol
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -20,7 +22,7 @@ public enum Exec: Job {
     public static func run(_ input: ExecInput) throws -> ExecOutput {
         let slot = ExecSlot.current
         var output = ExecOutput(startMilliseconds: Self.wallClockMilliseconds(), slot: slot)
-        let started = ExecProcess.monotonicMilliseconds()
+        let started = MonotonicClock.milliseconds()
         var staging: ExecStaging?
         if input.ownDirectory {
             do {
@@ -42,7 +44,7 @@ public enum Exec: Job {
             maximumOutputBytes: input.maximumOutputBytes
         )
         let ending = process.run()
-        output.runtimeNanoseconds = UInt64(max(0, ExecProcess.monotonicMilliseconds() - started)) * 1_000_000
+        output.runtimeNanoseconds = UInt64(max(0, MonotonicClock.milliseconds() - started)) * 1_000_000
         output.standardOutput = ending.standardOutput
         output.standardError = ending.standardError
         output.exitStatus = ending.exitStatus

@@ -134,10 +134,4 @@ struct ExecProcess {
         guard let text = strerror(error) else { return "errno \(error)" }
         return String(cString: text)
     }
-
-    static func monotonicMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-    }
 }
