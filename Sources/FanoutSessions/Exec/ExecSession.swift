@@ -39,8 +39,9 @@ public struct ExecSession: Sendable {
     /// Runs every job the job log does not already hold.
     ///
     /// One local worker drives all local slots, speculation is off (a job's side effects must happen once), and
-    /// `--jobs` sets the slots of every host. Cancelling the task stops handing out jobs and stops the workers;
-    /// the tally then holds what finished, with the cancellation as its ``ExecTally/error``.
+    /// `--jobs` sets the slots of every host. Cancelling the task (or ``ExecSessionOptions/interruption``) stops
+    /// handing out jobs and stops the workers; the tally then holds what finished, with the cancellation as its
+    /// ``ExecTally/error``.
     /// - Parameter reporter: Told of the resumption and of every finished job.
     /// - Returns: What ran, what failed, and what stopped the run early if anything did.
     /// - Throws: ``ExecSessionError`` when the options are invalid or the job log cannot be opened (before any
@@ -81,36 +82,38 @@ public struct ExecSession: Sendable {
         let sentBytes = NIOLockedValueBox<[Int: Int]>([:])
         let options = self.options
         let jobs = pending
-        return try await Cluster.withCluster(clusterOptions) { cluster in
-            if options.waitForWorkers {
-                try? await cluster.waitForLaunches(timeout: ExecSessionOptions.waitForWorkersTimeout)
-            }
-            // Built as the scheduler pulls them, so transferred files are read one job at a time.
-            let inputs = jobs.lazy.map { sequence in
-                let (input, sent) = plan.makeInput(sequence: sequence)
-                if sent > 0 { sentBytes.withLockedValue { $0[sequence] = sent } }
-                return input
-            }
-            var results = cluster.map(
-                Exec.self,
-                inputs,
-                ordered: options.keepOrder,
-                retries: options.retries,
-                retryWhen: { !$0.succeeded }
-            ).makeAsyncIterator()
-            var tally = ExecTally(planned: jobs.count)
-            do {
-                while let result = try await results.next() {
-                    let sequence = jobs[result.index]
-                    let sent = sentBytes.withLockedValue { $0.removeValue(forKey: sequence) } ?? 0
-                    let report = recorder.record(result, sequence: sequence, sentBytes: sent)
-                    tally.record(report)
-                    reporter.jobFinished(report, moreReady: results.hasBufferedResults)
+        return try await options.interruption.run { () async throws -> ExecTally in
+            try await Cluster.withCluster(clusterOptions) { cluster in
+                if options.waitForWorkers {
+                    try? await cluster.waitForLaunches(timeout: ExecSessionOptions.waitForWorkersTimeout)
                 }
-            } catch {
-                tally.error = error
+                // Built as the scheduler pulls them, so transferred files are read one job at a time.
+                let inputs = jobs.lazy.map { sequence in
+                    let (input, sent) = plan.makeInput(sequence: sequence)
+                    if sent > 0 { sentBytes.withLockedValue { $0[sequence] = sent } }
+                    return input
+                }
+                var results = cluster.map(
+                    Exec.self,
+                    inputs,
+                    ordered: options.keepOrder,
+                    retries: options.retries,
+                    retryWhen: { !$0.succeeded }
+                ).makeAsyncIterator()
+                var tally = ExecTally(planned: jobs.count)
+                do {
+                    while let result = try await results.next() {
+                        let sequence = jobs[result.index]
+                        let sent = sentBytes.withLockedValue { $0.removeValue(forKey: sequence) } ?? 0
+                        let report = recorder.record(result, sequence: sequence, sentBytes: sent)
+                        tally.record(report)
+                        reporter.jobFinished(report, moreReady: results.hasBufferedResults)
+                    }
+                } catch {
+                    tally.error = error
+                }
+                return tally
             }
-            return tally
         }
     }
 }

@@ -29,6 +29,9 @@ public struct ExecSessionOptions: Sendable {
     public var logger: Logger
     /// The program started as the local worker (default: `fanout-worker` next to this program).
     public var workerExecutable: WorkerExecutable
+    /// What may stop the cluster run early (the command line: SIGINT and SIGTERM); the job log is read and opened
+    /// before it starts.
+    public var interruption: any RunInterruption
 
     /// Creates options; the defaults are `fanout exec`'s.
     /// - Parameters:
@@ -41,6 +44,7 @@ public struct ExecSessionOptions: Sendable {
     ///   - waitForWorkers: Wait for every launch before the first job.
     ///   - logger: The cluster's logger (default: warnings only).
     ///   - workerExecutable: The local worker program.
+    ///   - interruption: What may stop the cluster run early.
     public init(
         jobsPerHost: Int? = nil,
         keepOrder: Bool = false,
@@ -50,7 +54,8 @@ public struct ExecSessionOptions: Sendable {
         resume: ExecResumption.Mode? = nil,
         waitForWorkers: Bool = false,
         logger: Logger = Self.defaultLogger,
-        workerExecutable: WorkerExecutable = .besideCurrentExecutable()
+        workerExecutable: WorkerExecutable = .besideCurrentExecutable(),
+        interruption: any RunInterruption = NoInterruption()
     ) {
         self.jobsPerHost = jobsPerHost
         self.keepOrder = keepOrder
@@ -61,6 +66,7 @@ public struct ExecSessionOptions: Sendable {
         self.waitForWorkers = waitForWorkers
         self.logger = logger
         self.workerExecutable = workerExecutable
+        self.interruption = interruption
     }
 
     /// A logger labelled `fanout` that shows warnings and worse.

@@ -5,6 +5,9 @@ import FanoutSessions
 import Logging
 
 extension ExecCommand {
+    /// Parses the words, loads the cluster file, plans the jobs and runs the session, printing as it reports.
+    /// Problems with the words exit 2 with the usage line; plan, job-log and cluster-file problems exit 2 through
+    /// ``ExitStatus``; a failed job makes the status 1, an interrupt 130.
     func run() async throws {
         let commandLine: ExecCommandLine
         do {
@@ -22,15 +25,15 @@ extension ExecCommand {
         } catch  where error.code == .unreadableInput {
             // Reported like the other problems with the words, with the usage line.
             throw ValidationError(error.message)
-        } catch {
-            FileHandleOutput.standardError.write("fanout exec: \(error.message)\n")
-            throw ExitCode(ExitStatus.usage)
         }
         let session = ExecSession(plan: plan, configuration: configuration, options: self.sessionOptions)
         let printer = ExecPrinter()
         let tally: ExecTally
         do {
-            tally = try await InterruptibleRun.run { try await session.run(reporter: printer) }
+            tally = try await session.run(reporter: printer)
+        } catch let error as ExecSessionError {
+            // Found before any worker started (the job log): ExitStatus shows it.
+            throw error
         } catch {
             FileHandleOutput.standardOutput.flush()
             try ExitStatus.exit(with: Self.exitStatus(stoppedBy: error, finished: 0))
@@ -81,7 +84,8 @@ extension ExecCommand {
             jobLogPath: self.joblog,
             resume: self.resume ? .skipLogged : self.resumeFailed ? .skipSucceeded : nil,
             waitForWorkers: self.waitForWorkers,
-            logger: logger
+            logger: logger,
+            interruption: SignalInterruption()
         )
     }
 }

@@ -19,6 +19,7 @@ enum ExitStatus {
         switch error {
         case let error as SessionError: (Self.usage, "fanout: \(error.message)")
         case let error as BenchError: (Self.usage, "fanout bench: \(error.message)")
+        case let error as ExecSessionError: (Self.usage, "fanout exec: \(error.message)")
         default: nil
         }
     }
