@@ -104,14 +104,18 @@ public struct SlurmLauncher: WorkerLauncher {
         }
         context.ended(Self.gate, nil)
         let reason = await self.runStep(in: allocation, context: context)
-        for node in allocation.nodes {
-            context.admissions.withdraw(workerID: node.workerID)
-            context.ended(node.workerID, reason)
-        }
         // Cancels the job we obtained (the watchdog's scancel runs on its own, even if this task is cancelled).
         watchdog?.release()
         if !context.isClosing(), !Task.isCancelled {
-            context.fail("slurm: the workers' job step ended before the run did (\(reason))")
+            // Before the workers are reported ended, so the run stops with this reason rather than "no workers".
+            context.fail(
+                "the Slurm job step of the workers ended before the run did (job \(allocation.jobID) cancelled, "
+                    + "timed out or lost its nodes; \(reason))"
+            )
+        }
+        for node in allocation.nodes {
+            context.admissions.withdraw(workerID: node.workerID)
+            context.ended(node.workerID, reason)
         }
     }
 

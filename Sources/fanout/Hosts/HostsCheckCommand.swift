@@ -21,6 +21,14 @@ struct HostsCheckCommand: AsyncParsableCommand {
     func run() async throws {
         // Without a known-hosts file every host is reported as unknown, which is what this command is for.
         let configuration = try ClusterFileLoader.load(self.file.cluster, knownHosts: .mayBeMissing)
+        if let slurm = configuration.slurm {
+            let check = await SlurmCheck.run(slurm, environment: SlurmLauncher.processEnvironment())
+            for line in check.lines { print(line) }
+            for problem in check.problems { print("cannot satisfy the request: \(problem)") }
+            guard check.satisfiable else { throw ExitCode(1) }
+            print("Slurm can give the \(slurm.nodes) nodes asked for")
+            return
+        }
         guard !configuration.hosts.isEmpty else {
             print("\(self.file.cluster) lists no hosts; nothing to check (local workers only)")
             return
