@@ -268,7 +268,7 @@ let package = Package(
         // The command line's own pieces (output streams); integration tests run the built executable instead.
         .testTarget(
             name: "fanoutTests",
-            dependencies: ["fanout"],
+            dependencies: ["fanout", "FanoutSessions", "FanoutCoordinator"],
             swiftSettings: strictSettings
         ),
         .testTarget(
