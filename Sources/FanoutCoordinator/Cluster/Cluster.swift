@@ -85,6 +85,10 @@ public final class Cluster: Sendable {
             sshLauncher.tunnel = configuration.transport == .sshTunnel
             launchers.append(sshLauncher)
         }
+        if let slurm = try Self.slurmLauncher(options, listenHost: listenHost) {
+            expectedDigests.insert(slurm.digest)
+            launchers.append(slurm.launcher)
+        }
         if localCount > 0 {
             let hint = try Self.digestHint(of: options.workerExecutable)
             expectedDigests.insert(hint.digest)
