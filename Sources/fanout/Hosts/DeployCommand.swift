@@ -23,12 +23,12 @@ struct DeployCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var file: ClusterFileOption
+    @OptionGroup var file: ClusterOption
 
     func run() async throws {
-        let configuration = try ClusterFileLoader.load(self.file.cluster)
+        let configuration = try self.file.load(missingFile: .required)
         guard !configuration.hosts.isEmpty else {
-            print("\(self.file.cluster) lists no hosts; nothing to deploy")
+            print("\(self.file.path) lists no hosts; nothing to deploy")
             return
         }
         let binary = try ClusterFileLoader.workerBinary(configuration)

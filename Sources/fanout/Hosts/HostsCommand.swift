@@ -8,9 +8,3 @@ struct HostsCommand: AsyncParsableCommand {
         subcommands: [HostsCheckCommand.self, HostsTrustCommand.self]
     )
 }
-
-/// Options shared by the host commands.
-struct ClusterFileOption: ParsableArguments {
-    @Option(name: .long, help: "The cluster configuration file.")
-    var cluster: String = "cluster.yaml"
-}

@@ -3,6 +3,7 @@ import Crypto
 import FanoutConfiguration
 import FanoutCoordinator
 import FanoutSSH
+import FanoutSessions
 
 #if canImport(Glibc)
 import Glibc
@@ -42,23 +43,15 @@ struct HostsTrustCommand: AsyncParsableCommand {
     @Argument(help: "Hosts to trust.") var hosts: [String]
     @Flag(name: .long, help: "Add the keys without asking.") var yes = false
     @Flag(name: .long, help: "Replace a host's changed key (its old lines are removed).") var replace = false
-    @OptionGroup var file: ClusterFileOption
+    @OptionGroup var file: ClusterOption
 
     func validate() throws {
         if self.hosts.isEmpty { throw ValidationError("name at least one host") }
     }
 
     func run() async throws {
-        let configuration: ClusterConfiguration
-        do {
-            // The known-hosts file may not exist yet: this command creates it.
-            configuration = try ClusterConfiguration.load(path: self.file.cluster, knownHosts: .mayBeMissing)
-        } catch let error where error.code == .fileNotFound {
-            configuration = ClusterConfiguration()
-        } catch {
-            FileHandleOutput.standardError.write("fanout: \(error.description)\n")
-            throw ExitCode(2)
-        }
+        // The known-hosts file may not exist yet: this command creates it; so may the cluster file's host list.
+        let configuration = try self.file.load(missingFile: .defaults, knownHosts: .mayBeMissing)
         let known = RemoteHost.all(in: configuration)
         var failures = 0
         for name in self.hosts {
