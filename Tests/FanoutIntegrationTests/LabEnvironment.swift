@@ -24,6 +24,9 @@ struct LabEnvironment {
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cached: LabEnvironment?
+    /// The descriptor holding ``sessionLockPath``, once taken. Kept apart from ``cached``: when bringing the lab up
+    /// fails, a later test must not open the file again and wait for ever on the lock this process already holds.
+    nonisolated(unsafe) private static var sessionLock: Int32?
 
     /// The lock that gives one test process the lab at a time: tests change hosts (stop sshd, cut links, change
     /// a cache's owner), which would break another process's lab tests running meanwhile.
@@ -35,11 +38,20 @@ struct LabEnvironment {
         try #require(Self.isRoot, "the SSH lab needs root (network namespaces and sshd); CI runs as root")
         return try Self.lock.withLock {
             if let cached = Self.cached { return cached }
-            // Held until the process exits, which releases it: the descriptor is never closed.
-            let descriptor = open(Self.sessionLockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            try #require(descriptor >= 0, "cannot open \(Self.sessionLockPath): \(String(cString: strerror(errno)))")
-            while flock(descriptor, LOCK_EX) != 0 {
-                try #require(errno == EINTR, "cannot lock \(Self.sessionLockPath): \(String(cString: strerror(errno)))")
+            if Self.sessionLock == nil {
+                // Held until the process exits, which releases it: the descriptor is never closed.
+                let descriptor = open(Self.sessionLockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                try #require(
+                    descriptor >= 0,
+                    "cannot open \(Self.sessionLockPath): \(String(cString: strerror(errno)))"
+                )
+                while flock(descriptor, LOCK_EX) != 0 {
+                    try #require(
+                        errno == EINTR,
+                        "cannot lock \(Self.sessionLockPath): \(String(cString: strerror(errno)))"
+                    )
+                }
+                Self.sessionLock = descriptor
             }
             let script = Self.repositoryRoot + "/deploy/lab.sh"
             let up = try ProcessHarness.run("/bin/bash", [script, "up", "3"])
