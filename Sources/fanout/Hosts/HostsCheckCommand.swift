@@ -16,11 +16,11 @@ struct HostsCheckCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var file: ClusterFileOption
+    @OptionGroup var file: ClusterOption
 
     func run() async throws {
         // Without a known-hosts file every host is reported as unknown, which is what this command is for.
-        let configuration = try ClusterFileLoader.load(self.file.cluster, knownHosts: .mayBeMissing)
+        let configuration = try self.file.load(missingFile: .required, knownHosts: .mayBeMissing)
         if let slurm = configuration.slurm {
             let check = await SlurmCheck.run(slurm, environment: SlurmLauncher.processEnvironment())
             for line in check.lines { print(line) }
@@ -30,7 +30,7 @@ struct HostsCheckCommand: AsyncParsableCommand {
             return
         }
         guard !configuration.hosts.isEmpty else {
-            print("\(self.file.cluster) lists no hosts; nothing to check (local workers only)")
+            print("\(self.file.path) lists no hosts; nothing to check (local workers only)")
             return
         }
         let binary = try ClusterFileLoader.workerBinary(configuration)
