@@ -43,6 +43,6 @@ struct DeployCommand: AsyncParsableCommand {
         print(HostTable.render(reports))
         let uploaded = reports.filter(\.uploaded).count
         print("uploaded to \(uploaded) hosts, \(reports.filter { $0.usable && !$0.uploaded }.count) already current")
-        if reports.contains(where: { !$0.usable }) { throw ExitCode(1) }
+        if reports.contains(where: { !$0.usable }) { throw ExitCode(ExitStatus.failure) }
     }
 }

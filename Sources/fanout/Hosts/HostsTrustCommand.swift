@@ -75,7 +75,7 @@ struct HostsTrustCommand: AsyncParsableCommand {
                 FileHandleOutput.standardError.write("fanout: \(name): \(error)\n")
             }
         }
-        if failures > 0 { throw ExitCode(1) }
+        if failures > 0 { throw ExitCode(ExitStatus.failure) }
     }
 
     /// Trusts one host; returns `false` when it was refused (revoked, changed without `--replace`).
