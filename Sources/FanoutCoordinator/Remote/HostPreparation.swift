@@ -84,6 +84,7 @@ public struct HostPreparation: Sendable {
             return
         }
         report.architecture = facts["arch"]
+        report.kernel = facts["kernel"].map { UntrustedText.forTerminal($0, limit: 64) }
         report.glibc = facts["glibc"]?.split(separator: " ").last.map(String.init)
         // The host's word, bounded: a compromised host claiming a billion cores must not get a billion workers.
         report.cores = facts["cores"].flatMap { Int($0.trimmingCharacters()) }.map {
@@ -109,16 +110,36 @@ public struct HostPreparation: Sendable {
         if report.architecture != self.binary.architecture {
             report.problem =
                 "host is \(report.architecture ?? "?"), the worker binary is built for \(self.binary.architecture)"
-        } else if let glibc = report.glibc, !WorkerBinary.version(glibc, isAtLeast: self.binary.minimumGlibc) {
-            report.problem = "host has glibc \(glibc), the worker binary needs at least \(self.binary.minimumGlibc)"
-        } else if report.glibc == nil || report.glibc == "unknown" {
-            report.problem = "host has no GNU libc (getconf GNU_LIBC_VERSION failed); the worker needs glibc"
+        } else if let problem = Self.libraryProblem(report, binary: self.binary) {
+            report.problem = problem
         } else if report.workerCurrent == false, let free = report.freeKilobytes,
             free < 2 * self.binary.size / 1024 + 1024
         {
             report.problem =
                 "only \(free) KiB free in ~/\(WorkerBinary.remoteDirectory), the worker binary needs \(self.binary.size / 1024) KiB"
         }
+    }
+
+    /// Why the host cannot load the binary, if it cannot: a static binary needs only a recent enough kernel (its
+    /// ELF ABI note), a dynamic one a glibc at least as new as the one it was linked against.
+    /// - Parameters:
+    ///   - report: The host's facts so far (`glibc`, `kernel`).
+    ///   - binary: The worker binary.
+    /// - Returns: The problem, or `nil` when the host can run it.
+    static func libraryProblem(_ report: HostReport, binary: WorkerBinary) -> String? {
+        if binary.isStatic {
+            guard let minimum = binary.minimumKernel, let kernel = report.kernel else { return nil }
+            let release = String(kernel.prefix { $0.isNumber || $0 == "." })
+            guard !release.isEmpty, !WorkerBinary.version(release, isAtLeast: minimum) else { return nil }
+            return "host runs Linux \(kernel), the worker binary needs at least Linux \(minimum)"
+        }
+        if let glibc = report.glibc, glibc != "unknown", !WorkerBinary.version(glibc, isAtLeast: binary.minimumGlibc) {
+            return "host has glibc \(glibc), the worker binary needs at least \(binary.minimumGlibc)"
+        }
+        if report.glibc == nil || report.glibc == "unknown" {
+            return "host has no GNU libc (getconf GNU_LIBC_VERSION failed); the worker needs glibc"
+        }
+        return nil
     }
 
     /// Uploads under a temporary name, checks the SHA-256 on the host, then renames: a truncated or corrupted

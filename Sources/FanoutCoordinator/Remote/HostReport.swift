@@ -12,8 +12,10 @@ public struct HostReport: Sendable, Equatable {
     public var authenticated: Bool?
     /// `uname -m` on the host.
     public var architecture: String?
-    /// glibc version, e.g. `2.36`.
+    /// glibc version, e.g. `2.36` (`unknown` on a host without GNU libc).
     public var glibc: String?
+    /// `uname -r` on the host, e.g. `5.10.0-30-amd64`.
+    public var kernel: String?
     /// Online cores.
     public var cores: Int?
     /// Free space in the worker cache directory, in KiB.

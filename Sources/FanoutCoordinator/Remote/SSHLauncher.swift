@@ -145,7 +145,8 @@ public struct SSHLauncher: WorkerLauncher {
         context.expect(workerID: id, hostLabel: host.label, slots: slots)
         let launch = WorkerLaunch(
             endpoint: self.tunnel
-                ? .standardIO : .connect(host: context.coordinatorHost, port: context.coordinatorPort),
+                ? .standardIO
+                : .connect(host: DialAddress.numeric(context.coordinatorHost), port: context.coordinatorPort),
             slots: slots,
             workerID: id,
             hostLabel: host.label,

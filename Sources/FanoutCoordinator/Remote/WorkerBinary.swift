@@ -14,10 +14,20 @@ public struct WorkerBinary: Sendable, Equatable {
     public var digest: String
     /// Size in bytes.
     public var size: Int
-    /// The CPU architecture it was built for (this machine's `uname -m`).
+    /// The CPU architecture it was built for (from its ELF header; this machine's `uname -m` when unnamed there).
     public var architecture: String
-    /// The glibc it was linked against (this machine's); hosts need at least this version.
+    /// The glibc it was linked against (this machine's); hosts need at least this version unless ``isStatic``.
     public var minimumGlibc: String
+    /// Fully static (no program interpreter, no needed library): runs on any host libc, or none.
+    public var isStatic: Bool = false
+    /// The oldest Linux kernel it runs on (its ELF ABI note, e.g. `3.2.0`), when it names one.
+    public var minimumKernel: String?
+
+    /// What hosts need, for messages: `static, Linux ≥ 3.2.0` or `glibc ≥ 2.36`.
+    public var requirement: String {
+        guard self.isStatic else { return "glibc ≥ \(self.minimumGlibc)" }
+        return self.minimumKernel.map { "static, Linux ≥ \($0)" } ?? "static"
+    }
 
     /// Where the binary lives on a host, relative to the login user's home directory.
     public var remotePath: String { "\(Self.remoteDirectory)/fanout-worker-\(self.digest)" }
@@ -72,12 +82,15 @@ public struct WorkerBinary: Sendable, Equatable {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         let size = descriptor >= 0 ? max(0, Int(lseek(descriptor, 0, SEEK_END))) : 0
         if descriptor >= 0 { close(descriptor) }
+        let linkage = ExecutableLinkage.read(path: path)
         return WorkerBinary(
             path: path,
             digest: digest,
             size: size,
-            architecture: Self.localArchitecture(),
-            minimumGlibc: Self.localGlibc()
+            architecture: linkage?.architecture ?? Self.localArchitecture(),
+            minimumGlibc: Self.localGlibc(),
+            isStatic: linkage?.isStatic ?? false,
+            minimumKernel: linkage?.minimumKernel
         )
     }
 

@@ -12,11 +12,12 @@
 ///
 /// The script is a constant; the only value it reads is the digest, as `$1`.
 enum WorkerCacheScript {
-    /// The preflight script. Prints `key=value` lines: `arch`, `glibc`, `cores`, then either `unsafe` or `free`
+    /// The preflight script. Prints `key=value` lines: `arch`, `kernel`, `glibc`, `cores`, then either `unsafe` or `free`
     /// (KiB available in the cache) and `worker` (`present` or `missing`).
     static let preflight = #"""
         uid=$(id -u)
         echo "arch=$(uname -m)"
+        echo "kernel=$(uname -r)"
         echo "glibc=$(getconf GNU_LIBC_VERSION 2>/dev/null || echo unknown)"
         echo "cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
         unsafe() { echo "unsafe=$*"; exit 0; }

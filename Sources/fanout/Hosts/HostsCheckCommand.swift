@@ -45,7 +45,7 @@ struct HostsCheckCommand: AsyncParsableCommand {
         )
         print(HostTable.render(reports))
         print(
-            "worker binary: \(binary.path) (sha256 \(binary.digest.prefix(16))…, \(binary.architecture), glibc ≥ \(binary.minimumGlibc))"
+            "worker binary: \(binary.path) (sha256 \(binary.digest.prefix(16))…, \(binary.architecture), \(binary.requirement))"
         )
         let unusable = reports.filter { !$0.usable }.count
         if unusable > 0 {
