@@ -2,7 +2,8 @@
 # Makes sure the system packages Fanout needs are present. Sourced by demo.sh and test.sh.
 # As root on Debian it installs what is missing; otherwise it stops and says exactly what to install.
 fanout_require_packages() {
-    local needed=(libssh2-1-dev openssh-server iproute2 pkg-config)
+    # debootstrap: the lab's Debian 11 hosts (deploy/lab.sh up N --bullseye K), which the SSH lab tests use.
+    local needed=(libssh2-1-dev openssh-server iproute2 pkg-config debootstrap)
     local missing=()
     local package
     for package in "${needed[@]}"; do

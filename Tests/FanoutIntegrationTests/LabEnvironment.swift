@@ -3,6 +3,9 @@ import Testing
 
 /// The project's lab of SSH test hosts (`deploy/lab.sh`): network namespaces on this machine, each with its own
 /// sshd. Needs root. Tests that use it skip when not root, except under CI (`CI=true`), where they must run.
+///
+/// Its last host is a Debian 11 root (glibc 2.31, `--bullseye 1`), so every lab test also runs the static worker
+/// on an older distribution than this machine's.
 struct LabEnvironment {
     var directory: String
     var cluster: String
@@ -10,7 +13,12 @@ struct LabEnvironment {
     var unauthorizedKey: String
     var knownHosts: String
     var hosts: [String]
+    /// The hosts that are Debian 11 roots.
+    var bullseyeHosts: [String]
     var coordinatorAddress: String
+
+    /// How many of the lab's hosts (the last ones) are Debian 11 roots.
+    static let bullseyeHostCount = 1
 
     static var repositoryRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -54,8 +62,11 @@ struct LabEnvironment {
                 Self.sessionLock = descriptor
             }
             let script = Self.repositoryRoot + "/deploy/lab.sh"
-            let up = try ProcessHarness.run("/bin/bash", [script, "up", "3"])
-            try #require(up.status == 0, "deploy/lab.sh up 3 failed: \(up.standardError)")
+            let up = try ProcessHarness.run(
+                "/bin/bash",
+                [script, "up", "3", "--bullseye", String(Self.bullseyeHostCount)]
+            )
+            try #require(up.status == 0, "deploy/lab.sh up 3 --bullseye 1 failed: \(up.standardError)")
             let env = try ProcessHarness.run("/bin/bash", [script, "env"])
             try #require(env.status == 0, "deploy/lab.sh env failed: \(env.standardError)")
             var values: [String: String] = [:]
@@ -72,6 +83,7 @@ struct LabEnvironment {
                 unauthorizedKey: try #require(values["FANOUT_LAB_UNAUTHORIZED_KEY"]),
                 knownHosts: try #require(values["FANOUT_LAB_KNOWN_HOSTS"]),
                 hosts: (values["FANOUT_LAB_HOSTS"] ?? "").split(separator: " ").map(String.init),
+                bullseyeHosts: (values["FANOUT_LAB_BULLSEYE_HOSTS"] ?? "").split(separator: " ").map(String.init),
                 coordinatorAddress: try #require(values["FANOUT_LAB_COORDINATOR_ADDRESS"])
             )
             Self.cached = lab

@@ -54,6 +54,61 @@ extension IntegrationSuite {
     }
 
     @Test(
+        "lab: a Debian 11 host (glibc 2.31) runs jobs with the static worker; the host table shows it",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labRunsJobsOnDebian11() throws {
+        let lab = try LabEnvironment.up()
+        let host = try #require(lab.bullseyeHosts.first, "the lab has no Debian 11 host")
+        let number = try #require(lab.hosts.firstIndex(of: host)) + 1
+        let release = try String(
+            contentsOfFile: "\(lab.directory)/roots/h\(number)/etc/debian_version",
+            encoding: .utf8
+        )
+        #expect(release.hasPrefix("11."), "\(release)")
+
+        let check = try Self.fanout(["hosts", "check", "--cluster", lab.cluster])
+        #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
+        let row = try #require(check.standardOutput.split(separator: "\n").first { $0.hasPrefix(host + " ") })
+        #expect(row.contains(" 2.31 ") && row.hasSuffix("ok"), "\(row)")
+        #expect(check.standardOutput.contains("x86_64, static, Linux ≥ 3.2"), "\(check.standardOutput)")
+
+        // Only the Debian 11 host: its results must come back from its own workers.
+        let others = lab.hosts.enumerated().filter { $0.element != host }
+        let only = try lab.clusterFile(
+            "bullseye",
+            replacing: others.map { ("  - address: \($0.element)\n    user: fanout-h\($0.offset + 1)\n", "") }
+        )
+        let run = try Self.fanout([
+            "run", "sum-squares", "--tasks", "40", "--n", "200000", "--cluster", only, "--format", "jsonl",
+            "--wait-for-workers",
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardError.contains("40 correct, 0 wrong"), "\(run.standardError)")
+        #expect(try Self.tasksPerHost(run.standardOutput) == [host: 40], "\(run.standardOutput)")
+        #expect(run.standardError.contains(host), "the host table names the Debian 11 host: \(run.standardError)")
+    }
+
+    @Test(
+        "lab: a worker linked against this machine's glibc is refused on the Debian 11 host, and says why",
+        .enabled(if: LabEnvironment.enabled)
+    )
+    func labRefusesADynamicWorkerOnDebian11() throws {
+        let lab = try LabEnvironment.up()
+        let host = try #require(lab.bullseyeHosts.first, "the lab has no Debian 11 host")
+        // The test build's worker: dynamic, needs this machine's glibc (2.36).
+        let dynamic = try Self.product("fanout-worker")
+        let cluster = try lab.clusterFile("dynamic", replacing: [("ssh:\n", "ssh:\n  worker_binary: \(dynamic)\n")])
+        let check = try Self.fanout(["hosts", "check", "--cluster", cluster])
+        #expect(check.status == 1, "\(check.standardOutput)")
+        #expect(
+            check.standardOutput.contains("\(host): host has glibc 2.31, the worker binary needs at least 2."),
+            "\(check.standardOutput)"
+        )
+        #expect(check.standardOutput.contains("1 of 3 hosts cannot run workers"), "\(check.standardOutput)")
+    }
+
+    @Test(
         "lab: an unknown host key, a changed host key and an unauthorised user key are each refused",
         .enabled(if: LabEnvironment.enabled)
     )
