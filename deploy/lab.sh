@@ -45,11 +45,22 @@ readonly LAB_SCRIPT="${BASH_SOURCE[0]}"
 LAB_DIR="${FANOUT_LAB_DIR:-/var/lib/fanout-lab}"
 
 LAB_PIECES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lab"
-for piece in netns common users sshd bullseye cluster faults lifecycle; do
-    # shellcheck source=/dev/null
-    source "$LAB_PIECES/$piece.sh"
-done
-unset piece
+# shellcheck source=lab/netns.sh
+source "$LAB_PIECES/netns.sh"
+# shellcheck source=lab/common.sh
+source "$LAB_PIECES/common.sh"
+# shellcheck source=lab/users.sh
+source "$LAB_PIECES/users.sh"
+# shellcheck source=lab/sshd.sh
+source "$LAB_PIECES/sshd.sh"
+# shellcheck source=lab/bullseye.sh
+source "$LAB_PIECES/bullseye.sh"
+# shellcheck source=lab/cluster.sh
+source "$LAB_PIECES/cluster.sh"
+# shellcheck source=lab/faults.sh
+source "$LAB_PIECES/faults.sh"
+# shellcheck source=lab/lifecycle.sh
+source "$LAB_PIECES/lifecycle.sh"
 
 main() {
     local command=${1:-}
