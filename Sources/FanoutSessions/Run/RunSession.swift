@@ -8,6 +8,16 @@ import Logging
 ///
 /// Nothing is printed: notices, per-task results and upload progress reach the caller through its
 /// ``RunReporter``; the summary is the returned ``RunOutcome``.
+///
+/// ```swift
+/// struct Quiet: RunReporter {
+///     func taskFinished(_ result: TaskResult<UInt64>, moreBuffered: Bool) {}
+/// }
+/// let workload = PrimesWorkload(limit: 1_000_000, tasks: 50)
+/// let session = RunSession(workload: workload, settings: RunSettings(localWorkers: 4))
+/// let outcome = try await session.run(reporter: Quiet())
+/// print(try outcome.cluster.accumulator.summary())  // ["primes below 1000000: 78498"]
+/// ```
 public struct RunSession<W: Workload>: Sendable {
     /// The workload.
     public let workload: W
