@@ -22,6 +22,22 @@ struct SchedulerLifecycleTests {
         #expect(!resumed.sent(to: "a").isEmpty, "refilled once drained")
     }
 
+    @Test("a consumer that keeps up never pauses input: the channel's level after each delivery is the count")
+    func consumerKeepingUp() {
+        var harness = SchedulerHarness { $0.resultBufferLimit = 4 }
+        harness.join("a", slots: 2)
+        let run = harness.submit()
+        harness.produce(40, finished: false)
+        for round in 0..<5 {
+            let ids = Array(harness.holding("a").sorted().prefix(3))
+            let directives = harness.complete("a", ids)
+            #expect(!directives.requestsWakeup, "round \(round)")
+            // The driver reports what the channel holds once the delivery is in: the caller took everything.
+            harness.machine.observeHeldResults(run: run, held: 0, heldBytes: 0)
+        }
+        #expect(!harness.machine.backpressure.isPaused)
+    }
+
     @Test("retries still go out while input is paused")
     func retriesWhilePaused() {
         var harness = SchedulerHarness {

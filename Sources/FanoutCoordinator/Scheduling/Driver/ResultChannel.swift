@@ -116,10 +116,15 @@ final class ResultChannel: Sendable {
         if wake { self.wakeScheduler() }
     }
 
-    func send(_ results: [RawResult]) {
-        guard !results.isEmpty else { return }
+    /// Hands results to the consumer.
+    /// - Returns: The results and bytes held once these are in (what the scheduler's backpressure goes on from);
+    ///   `nil` when the run already ended.
+    @discardableResult
+    func send(_ results: [RawResult]) -> (held: Int, heldBytes: Int)? {
+        guard !results.isEmpty else { return nil }
         let bytes = results.reduce(0) { $0 &+ $1.approximateBytes }
-        let waiter: (CheckedContinuation<RawResult?, any Error>, RawResult)? = self.state.withLockedValue { state in
+        typealias Sent = (waiter: (CheckedContinuation<RawResult?, any Error>, RawResult)?, held: Int, heldBytes: Int)
+        let sent: Sent? = self.state.withLockedValue { state in
             guard !state.finished else { return nil }
             state.held &+= results.count
             state.heldBytes &+= bytes
@@ -129,12 +134,14 @@ final class ResultChannel: Sendable {
                 state.waiter = nil
                 state.buffer.append(contentsOf: rest)
                 if self.releasesOnTake { self.release(first, in: &state) }
-                return (waiter, first)
+                return ((waiter, first), state.held, state.heldBytes)
             }
             state.buffer.append(contentsOf: rest)
-            return nil
+            return (nil, state.held, state.heldBytes)
         }
-        if let (continuation, first) = waiter { continuation.resume(returning: first) }
+        guard let sent else { return nil }
+        if let (continuation, first) = sent.waiter { continuation.resume(returning: first) }
+        return (sent.held, sent.heldBytes)
     }
 
     /// Releases results the consumer took and no longer holds (for a channel that does not release on take).

@@ -44,9 +44,11 @@ final class RunRequest: Sendable {
 
     /// Hands finished tasks to the caller, recording them in the journal first (replayed ones are not recorded
     /// again).
-    func deliver(_ results: [RawResult]) {
-        guard !results.isEmpty else { return }
+    /// - Returns: What the result channel holds once they are in; `nil` when the run already ended.
+    @discardableResult
+    func deliver(_ results: [RawResult]) -> (held: Int, heldBytes: Int)? {
+        guard !results.isEmpty else { return nil }
         self.journal?.append(results)
-        self.results.send(results)
+        return self.results.send(results)
     }
 }

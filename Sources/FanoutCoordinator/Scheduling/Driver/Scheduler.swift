@@ -170,7 +170,9 @@ final class Scheduler: Sendable {
             case .close(let workerID):
                 self.handles[workerID]?.close()
             case .deliver(let runID, let results):
-                self.runs[runID]?.deliver(results)
+                if let held = self.runs[runID]?.deliver(results) {
+                    self.machine.observeHeldResults(run: runID, held: held.held, heldBytes: held.heldBytes)
+                }
             case .finish(let runID, let error):
                 self.runs.removeValue(forKey: runID)?.results.finish(throwing: error)
             case .requestInputs(let runID, let count):

@@ -1,8 +1,10 @@
 /// Pauses a run's input while the caller holds too many results, in count or in bytes.
 ///
-/// The state machine counts what it delivers; the result channel reports what is still held when it wakes a
-/// paused run (below half of both limits), so the count here is never lower than the channel's and a pause can
-/// never outlive the results that caused it.
+/// The state machine counts what it delivers on top of what the channel last said it held (the driver reports the
+/// channel's level after each delivery, and the channel reports it again when it wakes a paused run below half of
+/// both limits). The count here is therefore never lower than the channel's, and close to it: input pauses about
+/// when the channel is full, not merely after so many results, and a pause can never outlive the results that
+/// caused it.
 struct ResultBackpressure {
     /// Results held before input pauses.
     let countLimit: Int
@@ -46,6 +48,12 @@ struct ResultBackpressure {
         guard !self.isPaused, self.isFull else { return self.isPaused }
         self.isPaused = true
         return true
+    }
+
+    /// The channel holds `held` results of `heldBytes` (after the last delivery: nothing delivered since).
+    mutating func observe(held: Int, heldBytes: Int) {
+        self.held = held
+        self.heldBytes = heldBytes
     }
 
     /// The channel drained: `held` results of `heldBytes` are still with the caller.

@@ -355,6 +355,13 @@ struct SchedulerStateMachine {
         }
     }
 
+    /// What the current run's result channel holds right after the driver performed the last delivery directive:
+    /// an observation, not an event (nothing is dispatched); it keeps the backpressure count close to the channel's.
+    mutating func observeHeldResults(run: RunID, held: Int, heldBytes: Int) {
+        guard run == self.current?.id else { return }
+        self.backpressure.observe(held: held, heldBytes: heldBytes)
+    }
+
     /// Queues a result of the current run for delivery at the end of this event.
     mutating func deliver(_ result: RawResult) {
         self.backpressure.record(result)
