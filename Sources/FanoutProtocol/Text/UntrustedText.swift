@@ -40,13 +40,43 @@ public enum UntrustedText {
     /// - Returns: The field, quoted when needed.
     public static func forCSVField(_ text: some StringProtocol, limit: Int = Self.defaultCharacterLimit) -> String {
         var field = Self.escape(text, limit: limit, escapeBackslash: false, keepLineBreaks: true)
-        if let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+        // A plain number (`-3`, `+1.5e-3`) is data, and spreadsheets read it as a number either way.
+        if let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first),
+            !Self.isPlainNumber(field)
+        {
             field = "'" + field
         }
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
             return field
         }
         return "\"" + field.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// Whether `text` is a decimal number and nothing else: an optional sign, digits, an optional fraction and
+    /// exponent.
+    static func isPlainNumber(_ text: String) -> Bool {
+        var scalars = Substring(text).unicodeScalars[...]
+        func digits() -> Int {
+            var count = 0
+            while let next = scalars.first, ("0"..."9").contains(next) {
+                scalars.removeFirst()
+                count += 1
+            }
+            return count
+        }
+        if let sign = scalars.first, sign == "-" || sign == "+" { scalars.removeFirst() }
+        var mantissa = digits()
+        if scalars.first == "." {
+            scalars.removeFirst()
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if let e = scalars.first, e == "e" || e == "E" {
+            scalars.removeFirst()
+            if let sign = scalars.first, sign == "-" || sign == "+" { scalars.removeFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return scalars.isEmpty
     }
 
     /// Whether a scalar must not reach a terminal raw.
