@@ -91,9 +91,12 @@ public struct SlurmLauncher: WorkerLauncher {
             }
         } catch {
             watchdog?.release()
-            if !Task.isCancelled {
-                context.fail("slurm: \(error.message)")
+            guard !Task.isCancelled else {
+                // Stopped while waiting for Slurm: nothing failed.
+                context.ended(Self.gate, nil)
+                return
             }
+            context.fail("slurm: \(error.message)")
             context.ended(Self.gate, "slurm: \(error.message)")
             return
         }
