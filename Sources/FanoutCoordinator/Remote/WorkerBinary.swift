@@ -64,7 +64,7 @@ public struct WorkerBinary: Sendable, Equatable {
         throw ClusterError(
             .workerExecutable,
             "no worker binary for remote hosts: build one with `bash deploy/build-worker.sh` "
-                + "(release, static Swift stdlib) or set ssh.worker_binary; looked at "
+                + "(release, fully static) or set ssh.worker_binary; looked at "
                 + candidates.joined(separator: ", ")
         )
     }
