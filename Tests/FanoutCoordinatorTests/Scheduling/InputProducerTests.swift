@@ -24,7 +24,7 @@ struct InputProducerTests {
     @Test("a chunk holds what was asked for, pulling no further; the last one says the sequence ended")
     func chunks() {
         let (run, pulled) = Self.run((0..<5).map { .encoded([UInt8($0)]) })
-        var producer = InputProducer(chunkByteLimit: 1 << 20)
+        let producer = InputProducer(chunkByteLimit: 1 << 20)
         let first = producer.produce(InputProducer.Request(run: run, count: 3))
         #expect(first.inputs.count == 3 && !first.finished)
         #expect(pulled.withLockedValue { $0 } == 3, "lazy: nothing pulled ahead of the request")
@@ -41,16 +41,16 @@ struct InputProducerTests {
     func byteLimit() {
         let big = [UInt8](repeating: 1, count: 1_000)
         let (run, _) = Self.run(Array(repeating: .encoded(big), count: 4))
-        var producer = InputProducer(chunkByteLimit: 1_500)
+        let producer = InputProducer(chunkByteLimit: 1_500)
         #expect(producer.produce(InputProducer.Request(run: run, count: 10)).inputs.count == 2)
-        var tiny = InputProducer(chunkByteLimit: 1)
+        let tiny = InputProducer(chunkByteLimit: 1)
         #expect(tiny.produce(InputProducer.Request(run: run, count: 10)).inputs.count == 1)
     }
 
     @Test("an input that could not be encoded travels as such, in its place")
     func unencodable() {
         let (run, _) = Self.run([.encoded([1]), .unencodable("bad"), .encoded([2])])
-        var producer = InputProducer(chunkByteLimit: 1 << 20)
+        let producer = InputProducer(chunkByteLimit: 1 << 20)
         let chunk = producer.produce(InputProducer.Request(run: run, count: 10))
         #expect(chunk.inputs.count == 3 && chunk.finished)
         guard case .unencodable(let reason, _) = chunk.inputs[1] else {
@@ -64,7 +64,7 @@ struct InputProducerTests {
     func endedRun() {
         let (run, pulled) = Self.run((0..<5).map { .encoded([UInt8($0)]) })
         run.results.finish()
-        var producer = InputProducer(chunkByteLimit: 1 << 20)
+        let producer = InputProducer(chunkByteLimit: 1 << 20)
         let chunk = producer.produce(InputProducer.Request(run: run, count: 3))
         #expect(chunk.inputs.isEmpty && chunk.finished)
         #expect(pulled.withLockedValue { $0 } == 0)

@@ -20,6 +20,30 @@ struct SchedulerDispatchTests {
         #expect(harness.machine.current?.id == run)
     }
 
+    @Test("inputs that come with the submission go out at once, without asking the producer")
+    func firstInputs() {
+        var harness = SchedulerHarness()
+        harness.join("a", slots: 1)
+        let run = harness.submit(firstInputs: [.encoded([7], digest: 0)], finished: true)
+        #expect(harness.all.sent(to: "a") == [0])
+        #expect(harness.all.inputRequests.isEmpty)
+        let done = harness.complete("a", [0])
+        #expect(done.finished.map(\.run) == [run])
+    }
+
+    @Test("a queued run keeps the inputs it came with until it starts")
+    func queuedRunKeepsFirstInputs() {
+        var harness = SchedulerHarness()
+        harness.join("a", slots: 1)
+        let first = harness.submit(firstInputs: [.encoded([1], digest: 0)], finished: true)
+        let second = harness.submit(firstInputs: [.encoded([2], digest: 0), .encoded([3], digest: 0)], finished: false)
+        let end = harness.complete("a", [0])
+        #expect(end.finished.map(\.run) == [first])
+        #expect(end.sent(to: "a") == [1, 2], "the second run's two inputs")
+        #expect(end.inputRequests == [1_024], "and the rest is asked for")
+        #expect(harness.machine.current?.id == second && harness.machine.runs[0].firstInputs.isEmpty)
+    }
+
     @Test("workers are filled in join order, each up to its own window")
     func roundRobin() {
         var harness = SchedulerHarness()

@@ -32,10 +32,18 @@ struct SchedulerHarness {
     }
 
     @discardableResult
-    mutating func submit(job: String = "noop", retryOutput: OutputRetry? = nil) -> RunID {
+    mutating func submit(
+        job: String = "noop",
+        retryOutput: OutputRetry? = nil,
+        firstInputs: [ProducedInput] = [],
+        finished: Bool = false
+    ) -> RunID {
         self.nextRun += 1
         let id = RunID(self.nextRun)
-        self.handle(.submitted(RunDescription(id: id, job: job, retryOutput: retryOutput)))
+        var run = RunDescription(id: id, job: job, retryOutput: retryOutput)
+        run.firstInputs = firstInputs
+        run.firstInputsFinished = finished
+        self.handle(.submitted(run))
         return id
     }
 

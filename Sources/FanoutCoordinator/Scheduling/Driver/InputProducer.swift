@@ -1,3 +1,5 @@
+import NIOConcurrencyHelpers
+
 /// Pulls a run's inputs from the caller's sequence and encodes them off the scheduler's loop, a chunk at a time
 /// when the state machine asks (``SchedulerDirective/requestInputs(run:count:)``): encoding, and what a caller's
 /// input builder does (reading files for `exec --transfer`), never holds up dispatch.
@@ -13,9 +15,9 @@ struct InputProducer {
 
     /// Bytes of encoded inputs in one chunk at most (a chunk always holds at least one input).
     let chunkByteLimit: Int
-    /// The run being pulled and the index of its next input.
-    private var currentRun: RunID?
-    private var nextIndex: UInt64 = 0
+    /// Inputs pulled on the caller's task when a run is submitted, so that its first tasks go out without a hop
+    /// through the producer task (what a one-task run's latency is made of).
+    static let firstChunkSize = 64
 
     init(chunkByteLimit: Int) {
         self.chunkByteLimit = max(1, chunkByteLimit)
@@ -23,21 +25,21 @@ struct InputProducer {
 
     /// Pulls up to `request.count` inputs of the run.
     /// - Returns: The inputs, and whether the sequence ended (or the run can go no further).
-    mutating func produce(_ request: Request) -> (inputs: [ProducedInput], finished: Bool) {
+    /// Only one task produces a run's inputs at a time: the caller's task for the first chunk, before it submits
+    /// the run, then the producer task.
+    func produce(_ request: Request) -> (inputs: [ProducedInput], finished: Bool) {
         let run = request.run
-        if self.currentRun != run.id {
-            self.currentRun = run.id
-            self.nextIndex = 0
-        }
         // A run that ended (finished, abandoned) pulls nothing more from the caller's sequence.
         guard !run.results.isFinished else { return ([], true) }
+        var nextIndex = run.producedInputs.withLockedValue { $0 }
+        defer { run.producedInputs.withLockedValue { $0 = nextIndex } }
         var chunk: [ProducedInput] = []
         chunk.reserveCapacity(min(request.count, 4_096))
         var bytes = 0
         while chunk.count < request.count, bytes < self.chunkByteLimit {
             guard let input = run.nextInput() else { return (chunk, true) }
-            let index = self.nextIndex
-            self.nextIndex += 1
+            let index = nextIndex
+            nextIndex += 1
             var digest: UInt64 = 0
             if let journal = run.journal {
                 if case .encoded(let bytes) = input { digest = InputDigest.of(bytes) }

@@ -1,4 +1,5 @@
 import FanoutProtocol
+import NIOConcurrencyHelpers
 
 /// One `map` call as the scheduler's driver sees it: a job name, a lazy source of encoded inputs, and where results
 /// go.
@@ -20,6 +21,9 @@ final class RunRequest: Sendable {
     /// Pulls the next input. Only the input producer's task calls it, one call at a time, so it needs no lock.
     /// (Keeping a closure in a lock box is also a trap: every `inout` access re-wraps it in a thunk.)
     private let pull: @Sendable () -> Input?
+    /// Inputs pulled so far: the index of the next one. Only the task producing inputs touches it (see
+    /// ``InputProducer``); the lock only makes the hand-over from the caller's task to the producer's safe.
+    let producedInputs = NIOLockedValueBox<UInt64>(0)
 
     init(
         id: RunID = .next(),

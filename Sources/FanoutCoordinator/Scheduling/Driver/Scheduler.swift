@@ -14,7 +14,7 @@ final class Scheduler: Sendable {
     enum Message: Sendable {
         case event(SchedulerEvent)
         case join(WorkerHandle)
-        case submit(RunRequest)
+        case submit(RunRequest, firstInputs: [ProducedInput], finished: Bool)
         case consumed(RunID)
         case wait(Condition, id: UInt64, CheckedContinuation<Bool, Never>)
         case cancelWait(id: UInt64)
@@ -40,8 +40,15 @@ final class Scheduler: Sendable {
     /// A worker passed the handshake: the scheduler keeps its handle and gives it tasks.
     func join(_ handle: WorkerHandle) { self.inboxSink.yield(.join(handle)) }
 
-    /// A caller started iterating a run.
-    func submit(_ run: RunRequest) { self.inboxSink.yield(.submit(run)) }
+    /// A caller started iterating a run. Its first inputs are pulled here, on the caller's task (see
+    /// ``InputProducer/firstChunkSize``).
+    func submit(_ run: RunRequest) {
+        let producer = InputProducer(chunkByteLimit: self.settings.inputBufferByteLimit)
+        let first = producer.produce(
+            InputProducer.Request(run: run, count: min(InputProducer.firstChunkSize, self.settings.inputChunkSize))
+        )
+        self.inboxSink.yield(.submit(run, firstInputs: first.inputs, finished: first.finished))
+    }
 
     /// The run's caller drained its results below half the limits (the result channel's wakeup).
     func resultsConsumed(_ run: RunID) { self.inboxSink.yield(.consumed(run)) }
@@ -71,7 +78,7 @@ final class Scheduler: Sendable {
             let byteLimit = self.settings.inputBufferByteLimit
             let sink = self.inboxSink
             group.addTask {
-                var producer = InputProducer(chunkByteLimit: byteLimit)
+                let producer = InputProducer(chunkByteLimit: byteLimit)
                 for await request in requests {
                     let (inputs, finished) = producer.produce(request)
                     sink.yield(.event(.inputsProduced(run: request.run.id, inputs: inputs, finished: finished)))
@@ -119,9 +126,12 @@ final class Scheduler: Sendable {
             case .join(let handle):
                 self.handles[handle.id] = handle
                 self.handle(.joined(WorkerDescription(handle)))
-            case .submit(let run):
+            case .submit(let run, let inputs, let finished):
                 self.runs[run.id] = run
-                self.handle(.submitted(run.description))
+                var description = run.description
+                description.firstInputs = inputs
+                description.firstInputsFinished = finished
+                self.handle(.submitted(description))
             case .consumed(let runID):
                 guard let run = self.runs[runID] else { return }
                 self.handle(.consumed(run: runID, held: run.results.held, heldBytes: run.results.heldBytes))

@@ -134,7 +134,14 @@ struct SchedulerStateMachine {
         defer { swap(&self.directives, &directives) }
         self.apply(event, now: now)
         if case .stopped = event { return }
+        // A run that ends in a dispatch starts the next queued one: that one's first tasks go out now, not at the
+        // next event (there may be none).
+        var current = self.current?.id
         self.dispatch(now: now)
+        while let next = self.current?.id, next != current {
+            current = next
+            self.dispatch(now: now)
+        }
         self.flushDelivery()
     }
 
@@ -211,6 +218,10 @@ struct SchedulerStateMachine {
         self.window.startRun()
         self.backpressure.startRun()
         self.inputs.startRun()
+        if let run = self.runs.first, !run.firstInputs.isEmpty || run.firstInputsFinished {
+            self.inputs.receive(run.firstInputs, finished: run.firstInputsFinished)
+            self.runs[0].firstInputs = []
+        }
         for id in self.order { self.workers[id]?.startRun() }
     }
 
