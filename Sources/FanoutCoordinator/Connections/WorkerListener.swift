@@ -208,8 +208,12 @@ struct WorkerListener: Sendable {
                         admission = (decision.hostLabel, decision.slots)
                         return Welcome(
                             workerID: decision.workerID,
-                            heartbeatIntervalMilliseconds: UInt32(clamping: settings.heartbeatInterval.saturatingMilliseconds),
-                            heartbeatTimeoutMilliseconds: UInt32(clamping: settings.heartbeatTimeout.saturatingMilliseconds),
+                            heartbeatIntervalMilliseconds: UInt32(
+                                clamping: settings.heartbeatInterval.saturatingMilliseconds
+                            ),
+                            heartbeatTimeoutMilliseconds: UInt32(
+                                clamping: settings.heartbeatTimeout.saturatingMilliseconds
+                            ),
                             taskTimeoutMilliseconds: settings.taskTimeout.map {
                                 UInt32(clamping: max(1, $0.saturatingMilliseconds))
                             } ?? 0
