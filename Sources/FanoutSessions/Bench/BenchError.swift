@@ -9,6 +9,8 @@ public struct BenchError: Error, CustomStringConvertible, Sendable, Equatable {
             case noWorkers
             case taskFailed
             case output
+            case unreadableBaseline
+            case notComparable
         }
 
         private let base: Base
@@ -23,6 +25,10 @@ public struct BenchError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let taskFailed = Code(.taskFailed)
         /// A report file could not be written.
         public static let output = Code(.output)
+        /// The baseline report to compare with (`--compare`) cannot be read or decoded.
+        public static let unreadableBaseline = Code(.unreadableBaseline)
+        /// The baseline measured something else: another kernel, kernel options, task count or cluster file.
+        public static let notComparable = Code(.notComparable)
 
         public var description: String { self.base.rawValue }
     }

@@ -10,7 +10,8 @@ import FanoutJobs
 /// task on every slot, which also starts and deploys its workers), then ``BenchRequest/repeats`` measured runs in
 /// rounds of one run per mode, each cluster run starting its workers afresh. Nothing is printed: progress lines
 /// go to the closure given, the figures come back as a ``FanoutBench/BenchReport`` for its Markdown, JSON, CSV
-/// and SVG forms (or ``ReportWriter``).
+/// and SVG forms (or ``ReportWriter``), with the warnings a reader needs (``FanoutBench/BenchWarning``) from the
+/// samples and from the machine's load, steal time and governors read around the measured runs.
 public struct BenchSession: Sendable {
     /// What to measure.
     public var request: BenchRequest
@@ -48,7 +49,7 @@ public struct BenchSession: Sendable {
             self.progress("\(skipped.mode) skipped: \(skipped.reason)")
         }
         report.skipped = plan.skipped
-        let (sequential, modes) = try await plan.measure(
+        let (sequential, modes, readings) = try await plan.measure(
             with: runner,
             warmups: self.request.warmups,
             repeats: self.request.repeats,
@@ -56,6 +57,7 @@ public struct BenchSession: Sendable {
         )
         report.sequentialSeconds = sequential.median
         report.modes = modes
+        report.warnings = BenchWarning.warnings(for: report, readings: readings)
         if self.request.lessons {
             report.lessons = try await runner.lessons(report: report)
         }

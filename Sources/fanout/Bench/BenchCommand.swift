@@ -17,7 +17,14 @@ struct BenchCommand: AsyncParsableCommand {
             includes launching them. Measured runs go in rounds of one run per mode, so that drift in the \
             machine's speed affects every mode alike. The report gives the median and [min–max] wall time, speedup over the \
             sequential median, efficiency (speedup ÷ cores used), the Karp–Flatt serial fraction, per-host shares \
-            and per-core speed, and where the time went.
+            and per-core speed, and where the time went; 95 % bootstrap confidence intervals of the medians, \
+            speedups and efficiencies, outlying runs, and warnings (noisy runs, outliers, load from other \
+            processes, CPU steal, frequency governor, too few runs), also on standard error.
+
+            --compare OLD reads an earlier report.json (or the directory holding one) before anything runs and \
+            refuses, with exit status 2, one of another kernel, kernel options, task count or cluster file; after \
+            the run it prints, per mode, faster, slower or no change (beyond a ±5 % noise threshold and with a \
+            confidence interval that excludes 0).
 
             Options after `--` go to the job, as for `fanout run JOB` (its defaults apply otherwise).
 
@@ -26,6 +33,7 @@ struct BenchCommand: AsyncParsableCommand {
               fanout bench primes --lessons --sweep --out bench-report
               fanout bench sum-squares --modes local,remote --cluster lab.yaml
               fanout bench --overhead --modes sequential --cluster lab.yaml
+              fanout bench primes --out new -- --limit 8000000 --compare old/report.json
             """
     )
 
@@ -95,6 +103,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write report.md, report.json, report.csv (and sweep.svg) into this directory.")
     var out: String?
 
+    @Option(
+        name: .long,
+        help: "Compare with an earlier report.json (or a directory holding one): faster, slower or no change per mode."
+    )
+    var compare: String?
+
     @Flag(name: .long, help: "No progress lines on standard error.")
     var quiet = false
 
@@ -141,17 +155,29 @@ struct BenchCommand: AsyncParsableCommand {
         let request = try self.request(configuration: configuration)
         guard let command = self.job.command else { throw ValidationError("no run subcommand for \(self.job)") }
         let workload = try command.parse(self.jobArguments).workload
+        let baseline = try self.compare.map { path throws(BenchError) in try BenchBaseline(contentsOf: path) }
+        try baseline?.check(workload, request: request)
         let quiet = self.quiet
         let session = BenchSession(request: request) { line in
             if !quiet { FileHandleOutput.standardError.write("bench: \(line)\n") }
         }
         let report = try await session.run(workload)
+        for warning in report.warnings {
+            FileHandleOutput.standardError.write("fanout bench: warning: \(warning.message)\n")
+        }
         let plotName = ReportWriter.plotFileName(for: report, written: self.out != nil)
         print(MarkdownReport(report: report, plotFileName: plotName).render(), terminator: "")
         if let directory = self.out {
             for path in try ReportWriter.write(report, to: directory) {
                 FileHandleOutput.standardError.write("bench: wrote \(path)\n")
             }
+        }
+        if let baseline {
+            // After the files are written: a refusal found only now (the cluster file edited during the run) keeps
+            // the run's report.
+            let comparison = try baseline.comparison(with: report)
+            print("")
+            print(comparison.markdown(baselineName: baseline.path), terminator: "")
         }
     }
 }

@@ -85,7 +85,7 @@ struct BenchPlanMeasureTests {
     @Test("warm-up runs are not measured; each mode's result is over its measured runs")
     func results() async throws {
         let runner = RecordingRunner(walls: [.sequential: [100, 4, 2], .threads: [100, 1, 2], .local: [1, 2]])
-        let (sequential, modes) = try await Self.plan.measure(with: runner, warmups: 1, repeats: 2) { _ in }
+        let (sequential, modes, _) = try await Self.plan.measure(with: runner, warmups: 1, repeats: 2) { _ in }
         #expect(sequential.samples == [4, 2] && sequential.median == 3)
         #expect(modes.map(\.mode) == ["sequential", "threads", "local"])
         #expect(modes[0].coresUsed == 1 && modes[0].workers == 1 && modes[0].speedup == 1)
@@ -96,6 +96,10 @@ struct BenchPlanMeasureTests {
         #expect(local.hosts.first?.perCoreSpeed == 1.25)
         #expect(local.hosts.first?.share == 1)
         #expect(local.phases != nil)
+        // Speedup intervals over the sequential samples for every mode but sequential itself.
+        #expect(modes[0].speedupCI95 == nil)
+        #expect(modes[1].speedupCI95 != nil && modes[1].efficiencyCI95 != nil)
+        #expect(local.speedupCI95 != nil && local.efficiencyCI95 != nil)
     }
 
     @Test("a failed run stops the bench with its error")

@@ -7,18 +7,20 @@ extension BenchPlan {
     ///   - warmups: Unmeasured runs per in-process mode.
     ///   - repeats: Measured runs per mode.
     ///   - note: Receives a progress line after each run.
-    /// - Returns: The sequential median and one result per planned mode, in the plan's order.
+    /// - Returns: The sequential median, one result per planned mode, in the plan's order, and what the machine
+    ///   said about itself from just before the first measured run to just after the last (for the warnings).
     /// - Throws: What the runner throws.
     func measure(
         with runner: some BenchModeRunner,
         warmups: Int,
         repeats: Int,
         note: (String) -> Void
-    ) async throws -> (sequential: TimingSummary, modes: [ModeResult]) {
+    ) async throws -> (sequential: TimingSummary, modes: [ModeResult], readings: MachineReadings) {
         var oneTaskSeconds = 0.0
         var speeds = Array(repeating: [String: Double](), count: self.modes.count)
         var samples = Array(repeating: [ClusterRunMeasurement](), count: self.modes.count)
         let rounds = max(1, repeats)
+        var firstMeasured: MachineProbe?
         for step in self.steps(warmups: warmups, repeats: repeats) {
             switch step {
             case .timeOneTask:
@@ -29,6 +31,7 @@ extension BenchPlan {
                 let seconds = try await runner.runOnce(self.modes[index]).wall
                 note("\(self.modes[index].label): warm-up \(run + 1)/\(warmups): \(NumberFormatting.duration(seconds))")
             case .measure(let index, let round):
+                if firstMeasured == nil { firstMeasured = MachineProbe.now() }
                 let measurement = try await runner.runOnce(self.modes[index])
                 samples[index].append(measurement)
                 note(
@@ -37,9 +40,11 @@ extension BenchPlan {
                 )
             }
         }
+        let lastMeasured = MachineProbe.now()
         guard let sequential = TimingSummary(samples: samples[0].map(\.wall)) else {
             throw BenchError(.taskFailed, "no runs")
         }
+        let readings = (firstMeasured ?? lastMeasured).readings(until: lastMeasured)
         let results = self.modes.enumerated().map { index, mode in
             switch mode {
             case .sequential:
@@ -56,17 +61,19 @@ extension BenchPlan {
                     coresUsed: threads,
                     workers: threads,
                     wall: TimingSummary(samples: samples[index].map(\.wall)) ?? sequential,
-                    sequentialSeconds: sequential.median
+                    sequentialSeconds: sequential.median,
+                    sequentialSamples: sequential.samples
                 )
             case .cluster:
                 ModeResult(
                     mode: mode.label,
                     runs: samples[index],
                     speeds: speeds[index],
-                    sequentialSeconds: sequential.median
+                    sequentialSeconds: sequential.median,
+                    sequentialSamples: sequential.samples
                 )
             }
         }
-        return (sequential, results)
+        return (sequential, results, readings)
     }
 }

@@ -8,7 +8,14 @@ extension ModeResult {
     ///   - runs: The measured runs.
     ///   - speeds: Per-core speed per host, from the calibration run.
     ///   - sequentialSeconds: The sequential median, for speedup and efficiency.
-    init(mode: String, runs: [ClusterRunMeasurement], speeds: [String: Double], sequentialSeconds: Double?) {
+    ///   - sequentialSamples: The sequential runs, for the speedup's and efficiency's confidence intervals.
+    init(
+        mode: String,
+        runs: [ClusterRunMeasurement],
+        speeds: [String: Double],
+        sequentialSeconds: Double?,
+        sequentialSamples: [Double] = []
+    ) {
         let phases = runs.map {
             PhaseBreakdown.split(
                 wall: $0.wall,
@@ -40,6 +47,7 @@ extension ModeResult {
             workers: runs.last?.workers ?? 0,
             wall: TimingSummary(samples: runs.map(\.wall)) ?? TimingSummary(samples: [0])!,
             sequentialSeconds: sequentialSeconds,
+            sequentialSamples: sequentialSamples,
             phases: PhaseBreakdown.median(of: phases),
             hosts: hosts
         )
