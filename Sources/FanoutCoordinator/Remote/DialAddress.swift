@@ -1,5 +1,8 @@
 import NIOConcurrencyHelpers
+import NIOCore
 
+// Glibc stays imported here although nothing below needs it: other modules' files that call `stat` resolve its
+// members through the modules this one re-exports, and without it they resolve them to CoreFoundation.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -27,34 +30,11 @@ enum DialAddress {
 
     /// Whether `host` is an IPv4 or IPv6 address rather than a name.
     static func isNumeric(_ host: String) -> Bool {
-        var buffer = in6_addr()
-        return inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
 
+    /// The first address `getaddrinfo` gives for `host` (a blocking call: launches are not on an event loop).
     private static func resolve(_ host: String) -> String? {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return nil }
-        defer { freeaddrinfo(list) }
-        var name = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        guard
-            getnameinfo(
-                first.pointee.ai_addr,
-                first.pointee.ai_addrlen,
-                &name,
-                socklen_t(name.count),
-                nil,
-                0,
-                NI_NUMERICHOST
-            )
-                == 0
-        else { return nil }
-        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        (try? SocketAddress.makeAddressResolvingHost(host, port: 0))?.ipAddress
     }
 }
