@@ -190,6 +190,9 @@ struct SchedulerDispatchTests {
         let lost = harness.handle(.lost(workerID: "a", reason: "connection closed"))
         let finished = try #require(lost.finished.first)
         #expect(finished.error?.message.hasPrefix("no usable workers left:") == true)
+        // It says how the last worker went, not "no worker is configured".
+        #expect(finished.error?.message.contains(": connection closed") == true, "\(finished.error?.message ?? "")")
+        #expect(finished.error?.message.contains("no worker is configured") == false)
         #expect(lost.statistics.contains(.lost(workerID: "a", reason: "connection closed")))
     }
 }

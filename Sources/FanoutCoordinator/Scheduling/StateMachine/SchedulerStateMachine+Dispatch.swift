@@ -127,11 +127,13 @@ extension SchedulerStateMachine {
             return
         }
         if self.workers.isEmpty && self.launchesPending.isEmpty {
-            let reasons = self.launchFailures.isEmpty ? ["no worker is configured"] : self.launchFailures
+            let reasons =
+                self.launchFailures + self.recentLosses.filter { !self.launchFailures.contains($0) }
+            let listed = reasons.isEmpty ? ["no worker is configured"] : reasons
             self.finishCurrentRun(
                 error: ClusterError(
                     .noWorkers,
-                    "no usable workers\(self.everJoined ? " left" : ""):\n  " + reasons.joined(separator: "\n  ")
+                    "no usable workers\(self.everJoined ? " left" : ""):\n  " + listed.joined(separator: "\n  ")
                 )
             )
         }

@@ -92,6 +92,8 @@ extension SchedulerStateMachine {
         self.order.removeAll { $0 == workerID }
         self.overdue.forget(workerID: workerID)
         self.directives.append(.statistics(.lost(workerID: workerID, reason: reason)))
+        if self.recentLosses.count == Self.maximumLossesKept { self.recentLosses.removeFirst() }
+        self.recentLosses.append("\(workerID) on \(worker.host): \(reason)")
         if !worker.inFlight.isEmpty {
             self.log(
                 .warning,

@@ -39,6 +39,10 @@ struct SchedulerStateMachine {
     var order: [String] = []
     var launchesPending: Set<String> = []
     var launchFailures: [String] = []
+    /// How the most recent workers were lost (at most ``maximumLossesKept``), so that a run that ends with no
+    /// worker left says why, not "no worker is configured".
+    var recentLosses: [String] = []
+    static let maximumLossesKept = 16
     var everJoined = false
 
     // Runs.
