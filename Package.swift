@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "FanoutJobs", targets: ["FanoutJobs"]),
         .library(name: "FanoutCompactCoder", targets: ["FanoutCompactCoder"]),
         .library(name: "FanoutSessions", targets: ["FanoutSessions"]),
+        // For programs that define their own jobs and are their own workers (`WorkerCommandLine.runIfRequested`).
+        .library(name: "FanoutWorker", targets: ["FanoutWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
