@@ -2,6 +2,12 @@
 import Glibc
 #endif
 
+// `stat` and its fields resolve to CoreFoundation's copy of the C declarations once another file of this module
+// imports Foundation, and MemberImportVisibility then asks for that module here too (release builds first).
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
+
 /// `--joblog`: one tab-separated line per finished job, GNU Parallel's columns, written as each job ends (one
 /// `write` per line, so a coordinator killed with -9 leaves every finished job in the file). Only the task that
 /// reads the results writes to it, one line at a time.

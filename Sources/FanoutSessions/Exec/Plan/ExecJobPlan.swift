@@ -6,6 +6,11 @@ import FanoutProtocol
 import Glibc
 #endif
 
+// `stat` may resolve to CoreFoundation's copy of the C declarations (see JobLog.swift).
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
